@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    FACILITATOR = "facilitateur", "Structure de facilitation"
+    BUYER = "acheteur", "Acheteur public"
+    COMPANY = "entreprise", "Entreprise"
+    SIAE = "siae", "SIAE"
+    NATIONAL_NETWORK = "reseau_national", "Réseau national"
+    OTHER = "autre", "Autre"
+
+
+class FacilitatorKind(models.TextChoices):
+    PLIE = "plie", "PLIE"
+    MDE = "mde", "Maison de l'emploi"
+    EPCI = "epci", "EPCI"
+    DEPARTEMENT = "departement", "Département"
+    COMMUNE = "commune", "Commune"
+    REGION = "region", "Région"
+    OTHER = "autre", "Autre structure"
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitateur", "Facilitateur"
+    COORDINATOR = "coordinateur", "Coordinateur territorial"
+    NATIONAL_ADMIN = "administrateur_national", "Administrateur national"
+    READER = "lecteur", "Lecteur (acheteur)"
+    COMPANY = "entreprise", "Entreprise"
