@@ -51,6 +51,15 @@ class AuditEntry(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
 
 
+class JobProgressQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_national_admin:
+            return self
+        return self.filter(started_by=user)
+
+
 class JobProgress(models.Model):
     """Progress of a long background job, shown on the page that started it."""
 
@@ -69,8 +78,11 @@ class JobProgress(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    result_file = models.FileField("résultat", upload_to="jobs/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JobProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tâche de fond"
@@ -79,6 +91,11 @@ class JobProgress(models.Model):
 
     def __str__(self):
         return self.label
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("workspace:job", args=[self.pk])
 
     @property
     def percent(self):
