@@ -26,3 +26,14 @@ class Role(models.TextChoices):
     NATIONAL_ADMIN = "administrateur_national", "Administrateur national"
     READER = "lecteur", "Lecteur (acheteur)"
     COMPANY = "entreprise", "Entreprise"
+
+
+# The roles a member of each kind of organisation may hold (offered in invitations).
+ROLES_BY_ORGANISATION_KIND = {
+    OrganisationKind.FACILITATOR: [Role.FACILITATOR, Role.COORDINATOR],
+    OrganisationKind.BUYER: [Role.READER],
+    OrganisationKind.COMPANY: [Role.COMPANY],
+    OrganisationKind.SIAE: [Role.COMPANY],
+    OrganisationKind.NATIONAL_NETWORK: [Role.NATIONAL_ADMIN],
+    OrganisationKind.OTHER: [Role.READER],
+}

@@ -226,7 +226,9 @@ def _invitation_token():
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
     def for_user(self, user):
         return self.filter(organisation__in=Organisation.objects.for_user(user))
@@ -245,6 +247,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -257,4 +260,8 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self):
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.cancelled_at is None
+            and self.expires_at > timezone.now()
+        )

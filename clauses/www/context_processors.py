@@ -23,3 +23,15 @@ def navigation(request):
         {"link": "#footer", "label": "Pied de page"},
     ]
     return {"main_navigation": items, "skiplinks": skiplinks}
+
+
+def csp_nonce(request):
+    """Generate the CSP nonce up front and expose it as `csp_nonce`.
+
+    django-csp only puts the nonce in the header once `request.csp_nonce` has been read,
+    and its lazy value is falsy until then: django-dsfr's `{% dsfr_js nonce=... %}` tests it
+    with `{% if %}` and would silently drop it. django-htmx's `{% htmx_script %}` reads
+    `csp_nonce` from the context.
+    """
+    nonce = getattr(request, "csp_nonce", None)
+    return {"csp_nonce": None if nonce is None else str(nonce)}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CLAUSES_VAR_DIR", BASE_DIR / "var"))
@@ -28,6 +29,13 @@ def env_list(name, default=""):
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    # dev.py (DEBUG) provides its own key; production must never start without one.
+    raise ImproperlyConfigured(
+        "La variable d'environnement DJANGO_SECRET_KEY est obligatoire : donnez-lui une valeur "
+        'longue et aléatoire (par exemple avec `python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))"`).'
+    )
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -83,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "clauses.www.context_processors.csp_nonce",
                 "dsfr.context_processors.site_config",
                 "clauses.www.context_processors.navigation",
             ],
@@ -153,6 +162,8 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# The login form posts the e-mail in "username"; axes would otherwise read USERNAME_FIELD.
+AXES_USERNAME_CALLABLE = "clauses.accounts.axes.get_username"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"

@@ -2,10 +2,12 @@
 
 import os
 
-from .base import *  # noqa: F403
+# base.py refuses to load without a secret key; development has a fixed, public one.
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = True
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
