@@ -13,7 +13,7 @@ SITE_CONFIG = {
         "clause sociale."
     ),
     "beta_tag": True,
-    "accessibility_status": "PART",
+    "accessibility_status": "NOT",
 }
 
 

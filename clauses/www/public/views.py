@@ -1,17 +1,23 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+
+from . import figures
 
 SECTIONS = {
     "meetings": (
         "Rencontres régionales du Tour de France",
         "Le programme des rencontres régionales, l'inscription en ligne et la liste des "
-        "participants arrivent prochainement.",
+        "participants arrivent prochainement sur cette plateforme.",
     ),
     "practices": (
         "Bonnes pratiques",
         "Le recueil national des bonnes pratiques d'animation de la clause sociale dans les "
-        "QPV sera publié ici.",
+        "quartiers prioritaires (QPV) sera publié ici, fiche par fiche, avec une recherche par "
+        "thème et par territoire.",
     ),
     "survey": (
         "Enquête nationale",
@@ -20,8 +26,9 @@ SECTIONS = {
     ),
     "observatory": (
         "Observatoire",
-        "Les indicateurs nationaux (heures d'insertion, ETP, parts par type de marché, "
-        "publics) seront consultables ici à toutes les échelles.",
+        "Les indicateurs nationaux (heures d'insertion, ETP, participants, parts par type de "
+        "marché et par public) seront consultables ici, à l'échelle nationale, régionale et "
+        "départementale.",
     ),
     "directory": (
         "Annuaire des acteurs",
@@ -31,9 +38,66 @@ SECTIONS = {
 }
 
 
+def entry_points():
+    """The tiles of the home page: one per area of the platform."""
+    tiles = [
+        {
+            "title": "Rencontres régionales",
+            "description": "Le programme des rencontres du Tour de France et l'inscription.",
+            "url": reverse("www:meetings"),
+            "pictogram": "digital/calendar.svg",
+        },
+        {
+            "title": "Bonnes pratiques",
+            "description": "Le recueil national des pratiques inspirantes dans les QPV.",
+            "url": reverse("www:practices"),
+            "pictogram": "leisure/book.svg",
+        },
+        {
+            "title": "Enquête nationale",
+            "description": "Partager vos pratiques d'animation de la clause sociale.",
+            "url": reverse("www:survey"),
+            "pictogram": "document/document-signature.svg",
+        },
+        {
+            "title": "Observatoire",
+            "description": "Les résultats de la clause sociale, du national au local.",
+            "url": reverse("www:observatory"),
+            "pictogram": "digital/data-visualization.svg",
+        },
+        {
+            "title": "Espace facilitateur",
+            "description": "Suivre les marchés, les participants et les heures (connexion).",
+            "url": reverse("workspace:home"),
+            "pictogram": "system/padlock.svg",
+        },
+        {
+            "title": "Annuaire des acteurs",
+            "description": "Qui fait quoi sur votre territoire : emploi, habitat, ville.",
+            "url": reverse("www:directory"),
+            "pictogram": "environment/human-cooperation.svg",
+        },
+        {
+            "title": "Adresse en QPV ?",
+            "description": "Vérifier si une adresse est située dans un quartier prioritaire.",
+            "url": reverse("territories:qpv_lookup"),
+            "pictogram": "map/map-pin.svg",
+        },
+    ]
+    for tile in tiles:
+        tile["pictogram"] = static(f"dsfr/dist/artwork/pictograms/{tile['pictogram']}")
+    return tiles
+
+
 @login_not_required
 def home(request):
-    return render(request, "www/home.html", {"title": "Accueil"})
+    context = {
+        "title": "Accueil",
+        "entry_points": entry_points(),
+        "hours_per_etp": figures.format_number(settings.HOURS_PER_ETP),
+        **figures.home_figures(),
+    }
+    return render(request, "www/home.html", context)
 
 
 @login_not_required
