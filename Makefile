@@ -37,6 +37,10 @@ worker: migrate
 test: install
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
+# Browser tests only (Playwright on Debian's chromium); `make test` runs them too.
+test-e2e: install
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .

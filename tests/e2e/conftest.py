@@ -1,0 +1,175 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Playwright cannot download its own browser here, so it always launches the system
+Chromium (`/usr/bin/chromium`, or `CHROMIUM_PATH`). Without it every browser test is
+skipped with a message saying which package to install.
+
+Every page records console errors, uncaught exceptions and Content-Security-Policy
+violations; a test fails if any occurs, so the site is checked under its strict CSP.
+On failure a full-page screenshot and the page HTML land in `test-artifacts/`.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+E2E_DIR = Path(__file__).resolve().parent
+ARTIFACTS_DIR = E2E_DIR.parent.parent / "test-artifacts"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Injected through the DevTools protocol, so the page's CSP does not block it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`
+  );
+});
+"""
+
+
+def chromium_available():
+    return os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(
+        reason=(
+            f"Chromium absent ({CHROMIUM_PATH}) : installez le paquet Debian chromium "
+            "pour lancer les tests navigateur"
+        )
+    )
+    available = chromium_available()
+    for item in items:
+        if E2E_DIR not in Path(item.path).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if not available:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    # Fixtures read `item.rep_call` at teardown to know whether the test failed.
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread for the whole session;
+    # the Django ORM would otherwise refuse to run next to it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+class BrowserErrors:
+    """Console errors, uncaught exceptions and CSP violations seen by one page."""
+
+    def __init__(self):
+        self.messages = []
+        self.allowed = []
+
+    def allow(self, pattern):
+        """Expect errors matching `pattern` (a regex), e.g. the console line of a 404."""
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected(self):
+        return [m for m in self.messages if not any(p.search(m) for p in self.allowed)]
+
+
+@pytest.fixture
+def browser_errors():
+    return BrowserErrors()
+
+
+def artifact_name(item):
+    return re.sub(r"[^\w.-]+", "_", item.name).strip("_")
+
+
+def save_artifacts(page, item):
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    name = artifact_name(item)
+    page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+    (ARTIFACTS_DIR / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def site_config(transactional_db):
+    """Seed the DSFR configuration again: live-server tests are transactional, and the
+    flush after each of them empties the row a migration created."""
+    from dsfr.models import DsfrConfig
+
+    from clauses.core.site_config import ensure_site_config
+
+    return ensure_site_config(DsfrConfig)
+
+
+@pytest.fixture
+def page(request, browser, live_server, site_config, browser_errors):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(10_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            browser_errors.messages.append(f"console: {message.text} ({message.location})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: browser_errors.messages.append(f"pageerror: {error}"))
+    yield page
+    try:
+        failed = (
+            getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+        )
+        unexpected = browser_errors.unexpected()
+        if failed or unexpected:
+            save_artifacts(page, request.node)
+    finally:
+        context.close()
+    if unexpected:
+        pytest.fail(
+            "Erreurs dans la console du navigateur (CSP ou JavaScript) :\n" + "\n".join(unexpected)
+        )
+
+
+@pytest.fixture
+def login(page):
+    """Log a user in through the real form at /connexion/."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    def _login(user, password=settings.DEMO_PASSWORD):
+        page.goto(reverse("accounts:login"))
+        # By their French labels: the form must stay usable with a screen reader.
+        page.get_by_label("Adresse e-mail", exact=True).fill(user.email)
+        page.get_by_label("Mot de passe", exact=True).fill(password)
+        with page.expect_navigation():
+            page.locator("main").get_by_role("button", name="Se connecter").click()
+
+    return _login
