@@ -113,3 +113,29 @@ class Qpv(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class PostalCode(models.Model):
+    """A postal code of a commune (La Poste routing data, via the BAN ``codes-postaux`` package).
+
+    ``name`` is the commune name as La Poste knows it: it may be the name of a former commune
+    merged since (the row then points to the current commune).
+    """
+
+    code = models.CharField("code postal", max_length=5, db_index=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="postal_code_set")
+    name = models.CharField("nom de la commune", max_length=150)
+    routing_label = models.CharField("libellé d'acheminement", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "code postal"
+        verbose_name_plural = "codes postaux"
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "commune", "name"], name="postal_code_unique_per_commune_name"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
