@@ -21,3 +21,15 @@ def ensure_site_config(config_model):
     """Create or update the French DSFR configuration; returns it."""
     config, _ = config_model.objects.update_or_create(language="fr", defaults=SITE_CONFIG)
     return config
+
+
+def site_config(request):
+    """Context processor: the saved DSFR configuration, or the built-in one if none is saved.
+
+    Replaces django-dsfr's processor so that a page never renders without its header and
+    footer texts (an empty table after a database flush, or before the first migration).
+    """
+    from dsfr.models import DsfrConfig
+
+    config = DsfrConfig.objects.filter(language="fr").first()
+    return {"SITE_CONFIG": config or DsfrConfig(language="fr", **SITE_CONFIG)}

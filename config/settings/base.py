@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "clauses.www.context_processors.csp_nonce",
-                "dsfr.context_processors.site_config",
+                "clauses.core.site_config.site_config",
                 "clauses.www.context_processors.navigation",
             ],
         },

@@ -112,18 +112,7 @@ def save_artifacts(page, item):
 
 
 @pytest.fixture
-def site_config(transactional_db):
-    """Seed the DSFR configuration again: live-server tests are transactional, and the
-    flush after each of them empties the row a migration created."""
-    from dsfr.models import DsfrConfig
-
-    from clauses.core.site_config import ensure_site_config
-
-    return ensure_site_config(DsfrConfig)
-
-
-@pytest.fixture
-def page(request, browser, live_server, site_config, browser_errors):
+def page(request, browser, live_server, browser_errors):
     context = browser.new_context(
         base_url=live_server.url,
         locale="fr-FR",

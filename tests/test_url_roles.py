@@ -1,0 +1,252 @@
+"""Every URL of the project, requested with every role (anonymous included).
+
+A new URL pattern makes ``test_every_url_has_an_expectation`` fail until its expected
+answers are written in ``EXPECTATIONS``: nobody can add a page without saying who sees it.
+Objects belonging to another organisation answer 404, never 403 (as pretix does).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from shapely.geometry import box
+
+from clauses.accounts.enums import Role
+from clauses.accounts.models import Invitation
+from clauses.core.models import JobProgress
+from clauses.territories.models import Qpv
+
+from .factories import DepartementFactory, MembershipFactory, OrganisationFactory, RegionFactory
+
+ROLES = [
+    "anonyme",
+    "facilitateur",
+    "coordinateur",
+    "administrateur_national",
+    "lecteur",
+    "entreprise",
+]
+LOGGED_IN = ROLES[1:]
+
+# Django's own admin is guarded by is_staff: its index and login stand for all its pages.
+IGNORED_NAMESPACES_EXCEPT = {"admin": {"admin:index", "admin:login"}}
+
+
+@dataclass
+class World:
+    users: dict
+    org_a: object
+    org_b: object
+    invitation: object
+    job: object
+    qpv: object
+    extra: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db):
+    idf = RegionFactory(code="11", name="Île-de-France")
+    occitanie = RegionFactory(code="76", name="Occitanie")
+    seine_saint_denis = DepartementFactory(code="93", name="Seine-Saint-Denis", region=idf)
+    haute_garonne = DepartementFactory(code="31", name="Haute-Garonne", region=occitanie)
+    org_a = OrganisationFactory(name="PLIE Est 93", departement=seine_saint_denis)
+    org_b = OrganisationFactory(name="PLIE Toulouse", departement=haute_garonne)
+    facilitator = MembershipFactory(organisation=org_a, admin=True).user
+    MembershipFactory(organisation=org_b, admin=True)
+    coordination = OrganisationFactory(name="Coordination IDF", departement=seine_saint_denis)
+    coordinator = MembershipFactory(organisation=coordination, coordinator=True).user
+    national = MembershipFactory(national_admin=True).user
+    reader = MembershipFactory(
+        reader=True,
+        organisation=OrganisationFactory(
+            buyer=True, name="Office HLM 93", departement=seine_saint_denis
+        ),
+    ).user
+    company = MembershipFactory(
+        company=True,
+        organisation=OrganisationFactory(
+            company=True, name="BTP Est", departement=seine_saint_denis
+        ),
+    ).user
+    invitation = Invitation.objects.create(
+        organisation=org_a,
+        email="invitee@example.org",
+        first_name="Inès",
+        last_name="Invitée",
+        role=Role.FACILITATOR,
+        invited_by=facilitator,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    job = JobProgress.objects.create(
+        started_by=facilitator, label="Recherche QPV", status=JobProgress.Status.DONE
+    )
+    job.result_file.save("resultat.csv", ContentFile(b"lat,lon,code_qp\n"))
+    qpv = Qpv.objects.create(
+        code="QN09301M",
+        name="Quartier de test",
+        list_year=2024,
+        departement=seine_saint_denis,
+        geometry=box(2.45, 48.9, 2.46, 48.91).wkb,
+        min_lon=2.45,
+        min_lat=48.9,
+        max_lon=2.46,
+        max_lat=48.91,
+    )
+    return World(
+        users={
+            "anonyme": None,
+            "facilitateur": facilitator,
+            "coordinateur": coordinator,
+            "administrateur_national": national,
+            "lecteur": reader,
+            "entreprise": company,
+        },
+        org_a=org_a,
+        org_b=org_b,
+        invitation=invitation,
+        job=job,
+        qpv=qpv,
+    )
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def members(status, *, anonymous=302):
+    return {"anonyme": anonymous, **dict.fromkeys(LOGGED_IN, status)}
+
+
+def only(roles, status=200, *, others=404, anonymous=302):
+    expected = members(others, anonymous=anonymous)
+    expected.update(dict.fromkeys(roles, status))
+    return expected
+
+
+@dataclass
+class Case:
+    expected: dict
+    kwargs: object = None  # callable(world) -> dict of URL kwargs
+
+
+ORG_A_READERS = ["facilitateur", "coordinateur", "administrateur_national"]
+
+EXPECTATIONS = {
+    # Public site.
+    "www:home": Case(everyone(200)),
+    "www:legal_notice": Case(everyone(200)),
+    "www:accessibility": Case(everyone(200)),
+    "www:personal_data": Case(everyone(200)),
+    "www:meetings": Case(everyone(200)),
+    "www:practices": Case(everyone(200)),
+    "www:survey": Case(everyone(200)),
+    "www:observatory": Case(everyone(200)),
+    "www:directory": Case(everyone(200)),
+    # Accounts.
+    "accounts:login": Case(members(302, anonymous=200)),  # members go to their workspace
+    "accounts:logout": Case(everyone(405)),
+    "accounts:password_reset": Case(everyone(200)),
+    "accounts:password_reset_done": Case(everyone(200)),
+    "accounts:password_reset_confirm": Case(
+        everyone(200), lambda w: {"uidb64": "MQ", "token": "jeton-invalide"}
+    ),
+    "accounts:password_reset_complete": Case(everyone(200)),
+    "accounts:accept_invitation": Case(everyone(200), lambda w: {"token": w.invitation.token}),
+    # Workspace: organisation A is seen by its members, its regional coordinator and the
+    # national administrators; organisation B (another region) only by the latter.
+    "workspace:home": Case(members(200)),
+    "workspace:password_change": Case(members(200)),
+    "workspace:organisation_list": Case(members(200)),
+    "workspace:organisation_detail": Case(only(ORG_A_READERS), lambda w: {"pk": w.org_a.pk}),
+    "workspace:invite": Case(
+        only(["facilitateur", "administrateur_national"]), lambda w: {"pk": w.org_a.pk}
+    ),
+    "workspace:cancel_invitation": Case(
+        members(405),
+        lambda w: {"pk": w.org_a.pk, "invitation_pk": w.invitation.pk},
+    ),
+    "workspace:audit_log": Case(only(["administrateur_national"])),
+    "workspace:job": Case(
+        only(["facilitateur", "administrateur_national"]), lambda w: {"pk": w.job.pk}
+    ),
+    "workspace:job_result": Case(
+        only(["facilitateur", "administrateur_national"]), lambda w: {"pk": w.job.pk}
+    ),
+    # Territories: the QPV lookup is a public service; the CSV upload is a POST for members.
+    "territories:qpv_lookup": Case(everyone(200)),
+    "territories:qpv_csv_upload": Case(members(405)),
+    "territories:qpv_detail": Case(everyone(200), lambda w: {"code": w.qpv.code}),
+    # Django admin (staff only; none of the roles is staff).
+    "admin:index": Case(everyone(302)),
+    "admin:login": Case(everyone(200)),
+}
+
+# The same pages, on objects of another organisation: 404 for everyone but national admins.
+CROSS_ORGANISATION = {
+    "workspace:organisation_detail": lambda w: {"pk": w.org_b.pk},
+    "workspace:invite": lambda w: {"pk": w.org_b.pk},
+}
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def project_url_names():
+    names = set()
+    for name in _url_names():
+        ns = name.split(":", 1)[0] if ":" in name else ""
+        if ns in IGNORED_NAMESPACES_EXCEPT and name not in IGNORED_NAMESPACES_EXCEPT[ns]:
+            continue
+        names.add(name)
+    return sorted(names)
+
+
+def test_every_url_has_an_expectation():
+    missing = [name for name in project_url_names() if name not in EXPECTATIONS]
+    assert not missing, f"URL sans attente dans EXPECTATIONS : {missing}"
+    stale = [name for name in EXPECTATIONS if name not in project_url_names()]
+    assert not stale, f"Attentes pour des URL qui n'existent plus : {stale}"
+
+
+def _answers(client, world, url):
+    answers = {}
+    for role in ROLES:
+        client.logout()
+        user = world.users[role]
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        answers[role] = response.status_code
+        response.close()
+    return answers
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_url_answers_each_role(client, world, name):
+    case = EXPECTATIONS[name]
+    url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None)
+    assert _answers(client, world, url) == case.expected, url
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_ORGANISATION))
+def test_other_organisation_objects_answer_404(client, world, name):
+    url = reverse(name, kwargs=CROSS_ORGANISATION[name](world))
+    expected = only(["administrateur_national"])
+    assert _answers(client, world, url) == expected, url
+
+
+def test_anonymous_is_sent_to_the_login_page(client, world):
+    response = client.get(reverse("workspace:home"))
+    assert response.url.startswith(reverse("accounts:login"))
