@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from shapely.geometry import box
@@ -220,6 +222,16 @@ def test_every_url_has_an_expectation():
     assert not stale, f"Attentes pour des URL qui n'existent plus : {stale}"
 
 
+def _close_streamed_file(response):
+    """Close a FileResponse's file without closing the test's database connection
+    (request_finished would, as Django's test client itself avoids)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _answers(client, world, url):
     answers = {}
     for role in ROLES:
@@ -229,7 +241,8 @@ def _answers(client, world, url):
             client.force_login(user)
         response = client.get(url)
         answers[role] = response.status_code
-        response.close()
+        if response.streaming:
+            _close_streamed_file(response)
     return answers
 
 
