@@ -14,6 +14,7 @@ import datetime
 import gzip
 import json
 import logging
+import math
 import threading
 import time
 import uuid
@@ -146,6 +147,38 @@ class QpvIndex:
             result[where[inputs[first]]] = candidates[first]
         return result
 
+    def nearest(self, lon, lat, max_metres):
+        """(position, distance in metres) of the closest QPV within ``max_metres``, or None.
+
+        Distances are measured in a local equirectangular projection around the point: at
+        the scale of a neighbourhood the error stays well under one per cent.
+        """
+        point = shapely.Point(lon, lat)
+        metres_per_degree_lat = 110_574.0
+        metres_per_degree_lon = 111_320.0 * math.cos(math.radians(lat))
+        # Search radius in degrees, generous along longitude where degrees are shorter.
+        radius = max_metres / min(metres_per_degree_lat, max(metres_per_degree_lon, 1.0))
+        candidates = self.tree.query(point.buffer(radius))
+        if not len(candidates):
+            return None
+
+        def to_metres(coords):
+            return np.column_stack(
+                (
+                    (coords[:, 0] - lon) * metres_per_degree_lon,
+                    (coords[:, 1] - lat) * metres_per_degree_lat,
+                )
+            )
+
+        origin = shapely.Point(0.0, 0.0)
+        best = None
+        for position in sorted(candidates):
+            local = shapely.transform(self.geometries[position], to_metres)
+            distance = float(shapely.distance(local, origin))
+            if distance <= max_metres and (best is None or distance < best[1]):
+                best = (int(position), distance)
+        return best
+
     def instance(self, position):
         """A fresh ``Qpv`` (geometry deferred) for a position of the index."""
         return Qpv.from_db(connection.alias, _FIELDS, self.rows[position])
@@ -209,6 +242,20 @@ def locate_qpv(lat, lon, on=None):
     index = get_index(list_year)
     position = index.position(float(lon), float(lat))
     return None if position < 0 else index.instance(position)
+
+
+def nearest_qpv(lat, lon, on=None, max_metres=500):
+    """The closest ``Qpv`` of the list in force and its distance in metres, within
+    ``max_metres``; ``(None, None)`` when none is that close. A point inside a QPV is at 0 m."""
+    list_year = list_year_on(on)
+    if list_year is None:
+        return None, None
+    index = get_index(list_year)
+    found = index.nearest(float(lon), float(lat), max_metres)
+    if found is None:
+        return None, None
+    position, distance = found
+    return index.instance(position), distance
 
 
 def locate_qpv_many(lats, lons, on=None):

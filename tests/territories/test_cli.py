@@ -146,3 +146,10 @@ def test_csv_addresses_without_ban_are_refused(tmp_path):
     source.write_text("adresse\n20 rue de la Goutte d'Or 75018 Paris\n", encoding="utf-8")
     with pytest.raises(CommandError, match="n'est pas activé"):
         run("--csv", str(source), "--out", str(tmp_path / "out.csv"))
+
+
+def test_point_just_outside_a_qpv_names_the_nearest_one():
+    # The example point, about 250 m from the Goutte d'Or contour.
+    output = run("--lat", "48.8907", "--lon", "2.3513")
+    assert "n'est dans aucun QPV" in output
+    assert "QPV le plus proche : QN07511M — Goutte D'Or, à environ" in output

@@ -160,3 +160,21 @@ def test_points_outside_france(lat, lon):
 def test_outside_message_hints_at_swapped_coordinates():
     assert "inversées" in geo.outside_france_message(2.3522, 48.8566)
     assert "inversées" not in geo.outside_france_message(51.5072, -0.1276)
+
+
+@pytest.mark.parametrize("code", ["QN07511M", "QN03107M"])
+def test_nearest_qpv_gives_the_distance_to_a_point_just_outside(code):
+    qpv, distance = geo.nearest_qpv(*east_of(code, 40), on=IN_2025)
+    assert qpv.code == code
+    assert distance == pytest.approx(40, abs=2)
+
+
+def test_nearest_qpv_of_a_point_inside_is_at_zero_metres():
+    qpv, distance = geo.nearest_qpv(*inside("QN07511M"), on=IN_2025)
+    assert (qpv.code, distance) == ("QN07511M", 0)
+
+
+def test_nearest_qpv_ignores_qpv_beyond_the_radius():
+    # Toulouse's Grand Mirail stands alone in the south-west of the city.
+    assert geo.nearest_qpv(*east_of("QN03107M", 400), on=IN_2025, max_metres=300) == (None, None)
+    assert geo.nearest_qpv(*east_of("QN03107M", 400), on=IN_2025)[0].code == "QN03107M"

@@ -39,6 +39,14 @@ def test_coordinates_outside_every_qpv(client):
     assert "Hors QPV" in response.content.decode()
 
 
+def test_coordinates_near_a_qpv_name_it_with_the_distance(client):
+    response = client.post(URL, {"latitude": "48.8907", "longitude": "2.3513"})
+    result = response.context["result"]
+    assert (result.qpv, result.nearest_qpv.code) == (None, "QN07511M")
+    assert 150 < result.nearest_distance < 350
+    assert "QPV le plus proche" in response.content.decode()
+
+
 def test_date_chooses_the_list(client):
     response = client.post(
         URL, {"latitude": "43.572352", "longitude": "1.400922", "date": "2019-05-01"}

@@ -30,6 +30,8 @@ class LookupResult:
     commune: object = None
     commune_qpvs: list = dataclasses.field(default_factory=list)
     commune_qpv_scope: object = None
+    nearest_qpv: object = None
+    nearest_distance: float | None = None
 
 
 def _lookup(form):
@@ -76,6 +78,8 @@ def _lookup(form):
         form.add_error(None, geo.outside_france_message(result.lat, result.lon))
         return None
     result.qpv = geo.locate_qpv(result.lat, result.lon, on=on)
+    if result.qpv is None:
+        result.nearest_qpv, result.nearest_distance = geo.nearest_qpv(result.lat, result.lon, on=on)
     return result
 
 

@@ -88,5 +88,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Le point ({lat_value:.6g}, {lon_value:.6g}) n'est dans aucun QPV ({label})."
             )
+            nearest, distance = geo.nearest_qpv(lat_value, lon_value, on=on)
+            if nearest is not None:
+                self.stdout.write(
+                    f"QPV le plus proche : {nearest.code} — {nearest.name}, "
+                    f"à environ {distance:.0f} m."
+                )
         else:
             self.stdout.write(f"{qpv.code} — {qpv.name} ({label})")
