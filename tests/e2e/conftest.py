@@ -104,17 +104,17 @@ def artifact_name(item):
     return re.sub(r"[^\w.-]+", "_", item.name).strip("_")
 
 
-def save_artifacts(page, item):
+def save_artifacts(page, item, suffix=""):
     ARTIFACTS_DIR.mkdir(exist_ok=True)
-    name = artifact_name(item)
+    name = artifact_name(item) + suffix
     page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
     (ARTIFACTS_DIR / f"{name}.html").write_text(page.content(), encoding="utf-8")
 
 
-@pytest.fixture
-def page(request, browser, live_server, browser_errors):
+def open_page(browser, base_url, browser_errors):
+    """A page in a new browser context (its own cookies) recording errors in `browser_errors`."""
     context = browser.new_context(
-        base_url=live_server.url,
+        base_url=base_url,
         locale="fr-FR",
         timezone_id="Europe/Paris",
         viewport={"width": 1280, "height": 900},
@@ -131,16 +131,20 @@ def page(request, browser, live_server, browser_errors):
         ),
     )
     page.on("pageerror", lambda error: browser_errors.messages.append(f"pageerror: {error}"))
-    yield page
+    return page
+
+
+def close_page(request, page, browser_errors, *, suffix=""):
+    """Close `page` (saving artifacts if the test failed); fail on unexpected browser errors."""
     try:
         failed = (
             getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
         )
         unexpected = browser_errors.unexpected()
         if failed or unexpected:
-            save_artifacts(page, request.node)
+            save_artifacts(page, request.node, suffix=suffix)
     finally:
-        context.close()
+        page.context.close()
     if unexpected:
         pytest.fail(
             "Erreurs dans la console du navigateur (CSP ou JavaScript) :\n" + "\n".join(unexpected)
@@ -148,17 +152,32 @@ def page(request, browser, live_server, browser_errors):
 
 
 @pytest.fixture
+def page(request, browser, live_server, browser_errors):
+    page = open_page(browser, live_server.url, browser_errors)
+    yield page
+    close_page(request, page, browser_errors)
+
+
+@pytest.fixture
+def other_page(request, browser, live_server, browser_errors):
+    """A second person's page: a fresh browser context, sharing no cookie with `page`."""
+    page = open_page(browser, live_server.url, browser_errors)
+    yield page
+    close_page(request, page, browser_errors, suffix="-autre")
+
+
+@pytest.fixture
 def login(page):
-    """Log a user in through the real form at /connexion/."""
+    """Log a user in through the real form at /connexion/ (on `page`, or the page `on=`)."""
     from django.conf import settings
     from django.urls import reverse
 
-    def _login(user, password=settings.DEMO_PASSWORD):
-        page.goto(reverse("accounts:login"))
+    def _login(user, password=settings.DEMO_PASSWORD, *, on=page):
+        on.goto(reverse("accounts:login"))
         # By their French labels: the form must stay usable with a screen reader.
-        page.get_by_label("Adresse e-mail", exact=True).fill(user.email)
-        page.get_by_label("Mot de passe", exact=True).fill(password)
-        with page.expect_navigation():
-            page.locator("main").get_by_role("button", name="Se connecter").click()
+        on.get_by_label("Adresse e-mail", exact=True).fill(user.email)
+        on.get_by_label("Mot de passe", exact=True).fill(password)
+        with on.expect_navigation():
+            on.locator("main").get_by_role("button", name="Se connecter").click()
 
     return _login
