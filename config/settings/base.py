@@ -197,6 +197,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Clauses <ne-pas-repondre@clauses.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+CSRF_FAILURE_VIEW = "clauses.www.errors.views.csrf_failure"
+
 # Security headers.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

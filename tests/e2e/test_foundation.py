@@ -67,6 +67,7 @@ def test_organisation_page_is_scoped_to_the_user(page, login, browser_errors):
     browser_errors.allow(r"status of 404")
     response = page.goto(reverse("workspace:organisation_detail", args=[other.organisation.pk]))
     assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Page introuvable")
     expect(page.locator("body")).not_to_contain_text("Maison de l'emploi de Bobigny")
 
 

@@ -167,5 +167,6 @@ def test_facilitator_gets_a_404_for_the_audit_log(page, login, browser_errors):
     response = page.goto(reverse("workspace:audit_log"))
 
     assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Page introuvable")
     expect(page.locator("body")).not_to_contain_text("Journal d'audit")
     expect(page.locator("body")).not_to_contain_text("accounts.login")
