@@ -47,8 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "dsfr",  # before django.forms: its form templates (error lists...) take precedence
     "django.forms",
-    "dsfr",
     "widget_tweaks",
     "django_htmx",
     "csp",
