@@ -37,3 +37,16 @@ ROLES_BY_ORGANISATION_KIND = {
     OrganisationKind.NATIONAL_NETWORK: [Role.NATIONAL_ADMIN],
     OrganisationKind.OTHER: [Role.READER],
 }
+
+
+AUDIT_ACTIONS = {
+    "accounts.login": "Connexion",
+    "accounts.login_failed": "Échec de connexion",
+    "accounts.logout": "Déconnexion",
+    "accounts.password_changed": "Changement de mot de passe",
+    "accounts.password_reset": "Réinitialisation du mot de passe",
+    "accounts.user_created": "Création de compte",
+    "accounts.invitation_sent": "Invitation envoyée",
+    "accounts.invitation_accepted": "Invitation acceptée",
+    "accounts.invitation_cancelled": "Invitation annulée",
+}

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
+from clauses.core.audit import action_label
 from clauses.core.forms import DsfrForm
 from clauses.core.models import AuditEntry
 
@@ -120,12 +121,14 @@ class AuditLogFilterForm(DsfrForm):
         super().__init__(*args, **kwargs)
         actions = AuditEntry.objects.order_by("action").values_list("action", flat=True)
         self.fields["action"].choices = [("", "Toutes les actions")] + [
-            (action, action) for action in actions.distinct()
+            (action, action_label(action)) for action in actions.distinct()
         ]
 
     def filter(self, queryset):
-        if not self.is_valid():
+        if not self.is_bound:
             return queryset
+        if not self.is_valid():
+            return queryset.none()  # the errors say why; never widen an unknown filter
         if action := self.cleaned_data.get("action"):
             queryset = queryset.filter(action=action)
         if actor := self.cleaned_data.get("actor"):

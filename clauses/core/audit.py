@@ -4,6 +4,18 @@ from django.contrib.contenttypes.models import ContentType
 
 from .models import AuditEntry
 
+# French labels of the audit actions, declared by each app in its AppConfig.ready().
+ACTION_LABELS = {}
+
+
+def register_actions(labels):
+    """Declare ``{action code: French label}`` for the audit log page and its filter."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action):
+    return ACTION_LABELS.get(action, action)
+
 
 def log(*, actor, action, obj=None, changes=None, object_repr=""):
     """Record ``actor`` doing ``action`` on ``obj`` (any model instance, or None)."""

@@ -50,6 +50,12 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self):
+        from .audit import action_label
+
+        return action_label(self.action)
+
 
 class JobProgressQuerySet(models.QuerySet):
     def for_user(self, user):

@@ -59,3 +59,23 @@ def test_audit_log_is_paginated_and_keeps_filters(client, django_assert_max_num_
         response = client.get(URL, {"action": "test.many"})
     assert len(response.context["page_obj"].object_list) == 50
     assert "action=test.many&amp;page=2" in response.content.decode()
+
+
+def test_audit_log_shows_french_labels_of_actions(client):
+    national = MembershipFactory(national_admin=True)
+    audit.log(actor=national.user, action="accounts.invitation_sent")
+    client.force_login(national.user)
+    response = client.get(URL)
+    content = response.content.decode()
+    assert "Invitation envoyée" in content
+    assert ("accounts.invitation_sent", "Invitation envoyée") in response.context["form"].fields[
+        "action"
+    ].choices
+
+
+def test_unknown_action_filter_shows_nothing_rather_than_everything(client):
+    national = MembershipFactory(national_admin=True)
+    audit.log(actor=national.user, action="accounts.login")
+    client.force_login(national.user)
+    response = client.get(URL, {"action": "n-existe-pas"})
+    assert list(response.context["page_obj"]) == []
