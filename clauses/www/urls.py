@@ -3,6 +3,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("clauses.www.public.urls")),
     path("", include("clauses.www.accounts.urls")),
+    path("rencontres/", include("clauses.www.meetings.urls")),
+    path("annuaire/", include("clauses.www.directory.urls")),
+    path("espace/rencontres/", include("clauses.www.meetings_admin.urls")),
     path("espace/", include("clauses.www.workspace.urls")),
     path("territoires/", include("clauses.www.territories.urls")),
 ]

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "clauses.core",
     "clauses.accounts",
     "clauses.territories",
+    "clauses.directory",
+    "clauses.meetings",
     "clauses.demo",
     "clauses.www",
 ]
