@@ -72,6 +72,24 @@ class User(AbstractUser):
         return {m.organisation_id for m in self.active_memberships}
 
 
+def coordinated_territories_q(user, *, departement="departement", regions=("region",)):
+    """Q matching rows in the territories ``user`` coordinates (empty for non-coordinators).
+
+    A departmental coordinator covers rows whose ``departement`` is theirs; a regional one,
+    rows whose ``regions`` lookups (e.g. "region", "departement__region") point to theirs.
+    """
+    query = Q(pk__in=[])
+    for m in user.active_memberships:
+        if m.role != Role.COORDINATOR:
+            continue
+        if m.scope_departement_id:
+            query |= Q(**{f"{departement}_id": m.scope_departement_id})
+        elif m.scope_region_id:
+            for lookup in regions:
+                query |= Q(**{f"{lookup}_id": m.scope_region_id})
+    return query
+
+
 class OrganisationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -83,17 +101,10 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         if user.is_national_admin:
             return self
-        query = Q(pk__in=user.organisation_ids)
-        for m in user.active_memberships:
-            if m.role != Role.COORDINATOR:
-                continue
-            if m.scope_departement_id:
-                query |= Q(departement_id=m.scope_departement_id)
-            elif m.scope_region_id:
-                query |= Q(region_id=m.scope_region_id) | Q(
-                    departement__region_id=m.scope_region_id
-                )
-        return self.filter(query)
+        return self.filter(
+            Q(pk__in=user.organisation_ids)
+            | coordinated_territories_q(user, regions=["region", "departement__region"])
+        )
 
 
 class Organisation(models.Model):

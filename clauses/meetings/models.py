@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clauses.accounts.enums import Role
+from clauses.accounts.models import coordinated_territories_q
 from clauses.directory.enums import ActorFamily, Visibility
 
 from .enums import (
@@ -72,15 +72,9 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         if user.is_national_admin:
             return self
-        query = Q(organiser_id__in=user.organisation_ids)
-        for m in user.active_memberships:
-            if m.role != Role.COORDINATOR:
-                continue
-            if m.scope_departement_id:
-                query |= Q(departement_id=m.scope_departement_id)
-            elif m.scope_region_id:
-                query |= Q(region_id=m.scope_region_id)
-        return self.filter(query)
+        return self.filter(
+            Q(organiser_id__in=user.organisation_ids) | coordinated_territories_q(user)
+        )
 
 
 class Meeting(models.Model):
