@@ -5,15 +5,21 @@ registrations can never overbook: on PostgreSQL the lock serialises them; on SQL
 ``IMMEDIATE`` transactions of our settings do the same.
 """
 
+import secrets
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from clauses.core import audit
 from clauses.core.exceptions import DomainError
+from clauses.directory.enums import Visibility
+from clauses.directory.models import Contact
 
 from . import emails
-from .enums import RegistrationMode, RegistrationStatus
-from .models import Meeting, Registration
+from .enums import ACTIVE_STATUSES, RegistrationMode, RegistrationStatus
+from .models import Meeting, Registration, SatisfactionResponse
 
 REGISTRATION_FIELDS = [
     "first_name",
@@ -170,8 +176,9 @@ def _promote_waiting(meeting, *, now):
 
 
 @transaction.atomic
-def cancel_registration(*, registration, actor=None, now=None):
-    """Cancel (by the person or an organiser); a freed place goes to the waiting list."""
+def cancel_registration(*, registration, actor=None, now=None, notify=True):
+    """Cancel (by the person or an organiser); a freed place goes to the waiting list.
+    ``notify=False`` skips the cancellation e-mail (the person is deleting their data)."""
     now = now or timezone.now()
     meeting = _locked(registration.meeting)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -188,7 +195,8 @@ def cancel_registration(*, registration, actor=None, now=None):
         obj=registration,
         object_repr=_repr(registration),
     )
-    transaction.on_commit(lambda: emails.send_cancelled(registration))
+    if notify:
+        transaction.on_commit(lambda: emails.send_cancelled(registration))
     return _promote_waiting(meeting, now=now)
 
 
@@ -285,3 +293,445 @@ def undo_check_in(*, registration, actor):
             object_repr=_repr(registration),
         )
     return registration
+
+
+# --- Reads used by the public pages and the e-mails -------------------------------------
+
+
+def waiting_position(registration):
+    """1-based rank of a waiting registration on its meeting's waiting list, else None."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = (
+        registration.meeting.registrations.waiting()
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, pk__lt=registration.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+# --- Personal data ------------------------------------------------------------------------
+
+ANONYMOUS_NAME = "Personne anonymisée"
+
+
+def _anonymise(registration, *, now):
+    """Drop the identity of ``registration`` but keep what the counts need (status, actor
+    family, region, presence). The personal link stops working."""
+    registration.first_name = ANONYMOUS_NAME
+    registration.last_name = ""
+    # Unique per meeting among active registrations, never deliverable (RFC 2606).
+    registration.email = f"anonyme-{registration.pk}@anonyme.invalid"
+    registration.function = ""
+    registration.accessibility_needs = ""
+    registration.answers = {}
+    registration.visibility = Visibility.NOBODY
+    registration.directory_opt_in = False
+    registration.token = secrets.token_urlsafe(24)
+    registration.anonymised_at = now
+    registration.contact = None
+    registration.save()
+    SatisfactionResponse.objects.filter(registration=registration).update(comment="")
+
+
+def _contacts_only_from(registrations):
+    """Directory contacts that exist only because of these registrations: created from a
+    registration (not before the first one) and linked to no registration still identified."""
+    contacts = Contact.objects.filter(
+        pk__in=[r.contact_id for r in registrations if r.contact_id]
+    ).annotate(first_registration=Min("registrations__created_at"))
+    pks = {r.pk for r in registrations}
+    orphans = []
+    for contact in contacts:
+        others = contact.registrations.exclude(pk__in=pks).filter(anonymised_at__isnull=True)
+        if others.exists():
+            continue
+        if contact.first_registration and contact.created_at < contact.first_registration:
+            continue  # the structure declared this contact itself, with its own consent
+        orphans.append(contact)
+    return orphans
+
+
+@transaction.atomic
+def delete_personal_data(*, registration, now=None):
+    """The person deletes their data through their personal link: an active registration to
+    a meeting still to come is cancelled first (its place goes to the waiting list), then the
+    registration is anonymised and a directory contact created from it is removed."""
+    now = now or timezone.now()
+    registration = Registration.objects.select_related("meeting").get(pk=registration.pk)
+    if registration.anonymised_at is not None:
+        raise DomainError("Les données de cette inscription ont déjà été supprimées.")
+    if registration.status in ACTIVE_STATUSES and not registration.meeting.is_past:
+        cancel_registration(registration=registration, now=now, notify=False)
+        registration.refresh_from_db()
+    contacts = _contacts_only_from([registration])
+    _anonymise(registration, now=now)
+    for contact in contacts:
+        contact.delete()
+    audit.log(
+        actor="lien personnel",
+        action="meetings.personal_data_deleted",
+        obj=registration,
+        object_repr=_repr(registration),
+        changes={"contacts supprimés": len(contacts)} if contacts else {},
+    )
+    return registration
+
+
+def retention_expires_at(meeting):
+    return meeting.ends_at + timedelta(days=meeting.retention_days)
+
+
+@transaction.atomic
+def purge_meeting_personal_data(*, meeting, now=None):
+    """Anonymise every registration of ``meeting`` (idempotent); returns
+    ``(registrations anonymised, contacts deleted)``."""
+    now = now or timezone.now()
+    registrations = list(meeting.registrations.filter(anonymised_at__isnull=True))
+    contacts = _contacts_only_from(registrations)
+    for registration in registrations:
+        _anonymise(registration, now=now)
+    for contact in contacts:
+        contact.delete()
+    if meeting.personal_data_purged_at is None:
+        meeting.personal_data_purged_at = now
+        meeting.save(update_fields=["personal_data_purged_at", "updated_at"])
+    if registrations or contacts:
+        audit.log(
+            actor="purge automatique",
+            action="meetings.personal_data_purged",
+            obj=meeting,
+            changes={"inscriptions anonymisées": len(registrations), "contacts": len(contacts)},
+        )
+    return len(registrations), len(contacts)
+
+
+def purge_expired_personal_data(*, now=None):
+    """Anonymise the registrations of every meeting whose retention period is over.
+    Returns ``(meetings, registrations, contacts)`` counts of this run."""
+    now = now or timezone.now()
+    totals = [0, 0, 0]
+    candidates = (
+        Meeting.objects.filter(ends_at__lt=now)
+        .filter(
+            Q(personal_data_purged_at__isnull=True) | Q(registrations__anonymised_at__isnull=True)
+        )
+        .distinct()
+    )
+    for meeting in candidates:
+        if retention_expires_at(meeting) > now:
+            continue
+        registrations, contacts = purge_meeting_personal_data(meeting=meeting, now=now)
+        totals[0] += 1
+        totals[1] += registrations
+        totals[2] += contacts
+    return tuple(totals)
+
+
+# --- Scheduled e-mails --------------------------------------------------------------------
+
+FOLLOWUP_WINDOW = timedelta(days=30)
+
+
+def _claim(registration, field, now):
+    """Mark an e-mail as sent before sending it, so that two runs never both send it."""
+    return Registration.objects.filter(pk=registration.pk, **{f"{field}__isnull": True}).update(
+        **{field: now}
+    )
+
+
+def _send_claimed(registration, field, send):
+    try:
+        send()
+    except Exception:
+        Registration.objects.filter(pk=registration.pk).update(**{field: None})
+        raise
+
+
+def send_due_reminders(*, now=None):
+    """Send the reminders due now to confirmed registrants (idempotent): the 7-day one when the
+    meeting starts within 7 days, the 1-day one within a day (then the 7-day one is skipped).
+    Returns ``{7: count, 1: count}``."""
+    now = now or timezone.now()
+    sent = {7: 0, 1: 0}
+    registrations = (
+        Registration.objects.confirmed()
+        .filter(
+            anonymised_at__isnull=True,
+            meeting__is_published=True,
+            meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + timedelta(days=7),
+        )
+        .filter(Q(reminder_7d_sent_at__isnull=True) | Q(reminder_1d_sent_at__isnull=True))
+        .select_related("meeting")
+    )
+    for registration in registrations:
+        if registration.meeting.starts_at <= now + timedelta(days=1):
+            if registration.reminder_1d_sent_at is None and _claim(
+                registration, "reminder_1d_sent_at", now
+            ):
+                _claim(registration, "reminder_7d_sent_at", now)
+                _send_claimed(
+                    registration,
+                    "reminder_1d_sent_at",
+                    lambda r=registration: emails.send_reminder(r, days=1),
+                )
+                sent[1] += 1
+        elif registration.reminder_7d_sent_at is None and _claim(
+            registration, "reminder_7d_sent_at", now
+        ):
+            _send_claimed(
+                registration,
+                "reminder_7d_sent_at",
+                lambda r=registration: emails.send_reminder(r, days=7),
+            )
+            sent[7] += 1
+    return sent
+
+
+def send_due_followups(*, now=None):
+    """After a meeting (ended less than 30 days ago), send each confirmed registrant the
+    documents and the satisfaction questionnaire, once. Returns the number sent."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.published().filter(
+        ends_at__lt=now, ends_at__gte=now - FOLLOWUP_WINDOW, personal_data_purged_at__isnull=True
+    )
+    sent = 0
+    for meeting in meetings:
+        registrations = meeting.registrations.confirmed().filter(
+            followup_sent_at__isnull=True, anonymised_at__isnull=True
+        )
+        for registration in registrations.select_related("meeting"):
+            if _claim(registration, "followup_sent_at", now):
+                _send_claimed(
+                    registration,
+                    "followup_sent_at",
+                    lambda r=registration: emails.send_followup(r),
+                )
+                sent += 1
+        if meeting.followup_sent_at is None:
+            Meeting.objects.filter(pk=meeting.pk).update(followup_sent_at=now)
+    return sent
+
+
+# --- Satisfaction questionnaire -----------------------------------------------------------
+
+
+def check_satisfaction_open(registration, *, now=None):
+    now = now or timezone.now()
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise DomainError("Le questionnaire est réservé aux personnes inscrites à la rencontre.")
+    if registration.meeting.ends_at > now:
+        raise DomainError("Le questionnaire de satisfaction ouvrira à la fin de la rencontre.")
+    if SatisfactionResponse.objects.filter(registration=registration).exists():
+        raise DomainError("Vous avez déjà répondu au questionnaire : merci !")
+
+
+@transaction.atomic
+def record_satisfaction(*, registration, rating, useful, new_contacts=0, comment="", now=None):
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    check_satisfaction_open(registration, now=now)
+    response = SatisfactionResponse.objects.create(
+        registration=registration,
+        rating=rating,
+        useful=useful,
+        new_contacts=new_contacts,
+        comment=comment,
+    )
+    audit.log(
+        actor="lien personnel",
+        action="meetings.satisfaction_recorded",
+        obj=registration,
+        object_repr=_repr(registration),
+    )
+    return response
+
+
+# --- Back-office: meetings, programme, questions, documents -------------------------------
+
+MEETING_FIELDS = [
+    "organiser",
+    "edition",
+    "title",
+    "summary",
+    "region",
+    "departement",
+    "venue_name",
+    "venue_address",
+    "venue_postal_code",
+    "venue_city",
+    "access_info",
+    "accessibility_info",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "mode",
+    "invitation_code",
+    "target_families",
+    "retention_days",
+]
+
+
+def _check_meeting(values):
+    if values["ends_at"] < values["starts_at"]:
+        raise DomainError("La fin de la rencontre précède son début.", field="ends_at")
+    if values["registration_closes_at"] < values["registration_opens_at"]:
+        raise DomainError(
+            "La clôture des inscriptions précède leur ouverture.", field="registration_closes_at"
+        )
+    if values["registration_closes_at"] > values["ends_at"]:
+        raise DomainError(
+            "Les inscriptions doivent être closes au plus tard à la fin de la rencontre.",
+            field="registration_closes_at",
+        )
+    if values["mode"] == RegistrationMode.INVITATION and not values["invitation_code"]:
+        raise DomainError(
+            "Une rencontre sur invitation a besoin d'un code d'invitation.",
+            field="invitation_code",
+        )
+    departement = values.get("departement")
+    if departement is not None and departement.region_id != values["region"].pk:
+        raise DomainError("Ce département n'est pas dans la région choisie.", field="departement")
+
+
+def _unique_slug(title, *, exclude_pk=None):
+    from django.utils.text import slugify
+
+    base = slugify(title)[:100].strip("-") or "rencontre"
+    slug, number = base, 1
+    others = Meeting.objects.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def create_meeting(*, actor, data):
+    """Create an (unpublished) meeting from ``data`` holding MEETING_FIELDS."""
+    values = {field: data.get(field) for field in MEETING_FIELDS}
+    values["invitation_code"] = values["invitation_code"] or ""
+    values["target_families"] = list(values["target_families"] or [])
+    for field in ("summary", "access_info", "accessibility_info"):
+        values[field] = values[field] or ""
+    _check_meeting(values)
+    meeting = Meeting.objects.create(slug=_unique_slug(values["title"]), **values)
+    audit.log(actor=actor, action="meetings.meeting_created", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, meeting, actor, data):
+    """Change a meeting's fields; a new capacity goes through ``set_capacity`` (it may
+    promote people from the waiting list, and cannot drop below the confirmed count)."""
+    meeting = _locked(meeting)
+    fields = [f for f in MEETING_FIELDS if f in data and f not in ("capacity", "organiser")]
+    values = {field: getattr(meeting, field) for field in MEETING_FIELDS}
+    values.update({field: data[field] for field in fields})
+    values["invitation_code"] = values["invitation_code"] or ""
+    values["target_families"] = list(values["target_families"] or [])
+    _check_meeting(values)
+    changes = audit.diff(meeting, fields, values)
+    for field in fields:
+        setattr(meeting, field, values[field])
+    meeting.save()
+    if changes:
+        audit.log(
+            actor=actor,
+            action="meetings.meeting_updated",
+            obj=meeting,
+            changes=dict.fromkeys(changes, "modifié"),
+        )
+    if "capacity" in data and data["capacity"] != meeting.capacity:
+        set_capacity(meeting=meeting, capacity=data["capacity"], actor=actor)
+        meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def set_published(*, meeting, actor, published):
+    meeting = _locked(meeting)
+    if meeting.is_published != published:
+        meeting.is_published = published
+        meeting.save(update_fields=["is_published", "updated_at"])
+        audit.log(
+            actor=actor,
+            action="meetings.published" if published else "meetings.unpublished",
+            obj=meeting,
+        )
+    return meeting
+
+
+# What ``save_meeting_items`` may save, with its audit action.
+ITEM_ACTIONS = {
+    "programme": "meetings.programme_changed",
+    "questions": "meetings.questions_changed",
+    "practices": "meetings.practices_changed",
+}
+
+
+@transaction.atomic
+def save_meeting_items(*, meeting, actor, formset, kind):
+    """Save a valid inline formset of the meeting's programme slots, questions or presented
+    practices (the form classes carry the per-item rules), audited as one change."""
+    if kind not in ITEM_ACTIONS:
+        raise ValueError(kind)
+    if formset.instance.pk != meeting.pk:
+        raise ValueError("formset of another meeting")
+    _locked(meeting)
+    saved = formset.save()
+    counts = {
+        "ajoutés": len(formset.new_objects),
+        "modifiés": len(formset.changed_objects),
+        "supprimés": len(formset.deleted_objects),
+    }
+    if any(counts.values()):
+        audit.log(
+            actor=actor,
+            action=ITEM_ACTIONS[kind],
+            obj=meeting,
+            changes={key: value for key, value in counts.items() if value},
+        )
+    return saved
+
+
+@transaction.atomic
+def add_document(*, meeting, actor, title, kind, file, now=None):
+    """Publish a document (slides, summary) once the meeting has taken place."""
+    from .models import MeetingDocument
+
+    now = now or timezone.now()
+    if meeting.ends_at > now:
+        raise DomainError(
+            "Les documents se publient après la rencontre, pour les participants.",
+            field="file",
+        )
+    document = MeetingDocument.objects.create(
+        meeting=meeting, title=title, kind=kind, file=file, published_at=now
+    )
+    audit.log(
+        actor=actor,
+        action="meetings.document_added",
+        obj=meeting,
+        changes={"document": title},
+    )
+    return document
+
+
+@transaction.atomic
+def delete_document(*, document, actor):
+    meeting = document.meeting
+    title = document.title
+    document.file.delete(save=False)
+    document.delete()
+    audit.log(
+        actor=actor,
+        action="meetings.document_deleted",
+        obj=meeting,
+        changes={"document": title},
+    )

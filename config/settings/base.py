@@ -246,3 +246,5 @@ HOURS_PER_ETP = int(os.environ.get("HOURS_PER_ETP", "1600"))
 BAN_API_URL = os.environ.get("BAN_API_URL", "")
 BAN_API_TIMEOUT = float(os.environ.get("BAN_API_TIMEOUT", "5"))
 DEMO_PASSWORD = "demo-clauses-2026"
+# Absolute links in e-mails (personal links, .ics, QR codes): the public address of the site.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
