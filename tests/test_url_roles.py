@@ -114,6 +114,78 @@ def world(db):
     )
 
 
+def _meeting(world):
+    """A published meeting of organisation A, open for registration (created on first use)."""
+    if "meeting" not in world.extra:
+        from tests.meetings.factories import MeetingFactory
+
+        world.extra["meeting"] = MeetingFactory(organiser=world.org_a)
+    return world.extra["meeting"]
+
+
+def _registration(world):
+    if "registration" not in world.extra:
+        from tests.meetings.factories import RegistrationFactory
+
+        world.extra["registration"] = RegistrationFactory(meeting=_meeting(world))
+    return world.extra["registration"]
+
+
+def _structure(world, organisation_attr="org_a"):
+    """A published directory structure of an organisation, with one public contact."""
+    key = f"structure_{organisation_attr}"
+    if key not in world.extra:
+        from tests.directory.factories import ContactFactory, StructureFactory
+
+        organisation = getattr(world, organisation_attr)
+        structure = StructureFactory(
+            organisation=organisation,
+            region=organisation.region,
+            departement=organisation.departement,
+        )
+        world.extra[key] = structure
+        world.extra[f"contact_{organisation_attr}"] = ContactFactory(structure=structure)
+    return world.extra[key]
+
+
+def _contact_kwargs(world, organisation_attr="org_a"):
+    structure = _structure(world, organisation_attr)
+    return {"pk": structure.pk, "contact_pk": world.extra[f"contact_{organisation_attr}"].pk}
+
+
+def _meeting_b(world):
+    """A meeting of organisation B, in another region (created on first use)."""
+    if "meeting_b" not in world.extra:
+        from tests.meetings.factories import MeetingFactory
+
+        world.extra["meeting_b"] = MeetingFactory(organiser=world.org_b, region=world.org_b.region)
+    return world.extra["meeting_b"]
+
+
+def _registration_b(world):
+    if "registration_b" not in world.extra:
+        from tests.meetings.factories import RegistrationFactory
+
+        world.extra["registration_b"] = RegistrationFactory(meeting=_meeting_b(world))
+    return world.extra["registration_b"]
+
+
+def _document(world):
+    if "document" not in world.extra:
+        from tests.meetings.factories import DocumentFactory
+
+        world.extra["document"] = DocumentFactory(meeting=_meeting(world))
+    return world.extra["document"]
+
+
+def _meeting_pk(world):
+    return {"pk": _meeting(world).pk}
+
+
+def _registration_pks(world):
+    return {"pk": _meeting(world).pk, "registration_pk": _registration(world).pk}
+
+
 def everyone(status):
     return dict.fromkeys(ROLES, status)
 
@@ -142,11 +214,38 @@ EXPECTATIONS = {
     "www:legal_notice": Case(everyone(200)),
     "www:accessibility": Case(everyone(200)),
     "www:personal_data": Case(everyone(200)),
-    "www:meetings": Case(everyone(200)),
     "www:practices": Case(everyone(200)),
     "www:survey": Case(everyone(200)),
     "www:observatory": Case(everyone(200)),
-    "www:directory": Case(everyone(200)),
+    # Meetings, public side: the pages and each registration's personal link (its token is
+    # the only key: anyone holding it sees the registration, logged in or not).
+    "meetings:list": Case(everyone(200)),
+    "meetings:detail": Case(everyone(200), lambda w: {"slug": _meeting(w).slug}),
+    "meetings:places": Case(everyone(200), lambda w: {"slug": _meeting(w).slug}),
+    "meetings:register": Case(everyone(200), lambda w: {"slug": _meeting(w).slug}),
+    "meetings:registration": Case(everyone(200), lambda w: {"token": _registration(w).token}),
+    "meetings:registration_edit": Case(everyone(200), lambda w: {"token": _registration(w).token}),
+    "meetings:registration_cancel": Case(
+        everyone(200), lambda w: {"token": _registration(w).token}
+    ),
+    "meetings:registration_data": Case(everyone(200), lambda w: {"token": _registration(w).token}),
+    "meetings:registration_delete": Case(
+        everyone(200), lambda w: {"token": _registration(w).token}
+    ),
+    "meetings:satisfaction": Case(everyone(200), lambda w: {"token": _registration(w).token}),
+    # Directory: public list and sheets; each member's own sheet; organisation A's sheet is
+    # edited by its members, its regional coordinator and the national administrators; the
+    # export is for organisers only.
+    "directory:list": Case(everyone(200)),
+    "directory:detail": Case(everyone(200), lambda w: {"pk": _structure(w).pk}),
+    "directory:my_structure": Case(members(200)),
+    "directory:edit": Case(only(ORG_A_READERS), lambda w: {"pk": _structure(w).pk}),
+    "directory:contact_add": Case(only(ORG_A_READERS), lambda w: {"pk": _structure(w).pk}),
+    "directory:contact_edit": Case(only(ORG_A_READERS), _contact_kwargs),
+    "directory:contact_remove": Case(members(405), _contact_kwargs),
+    "directory:export": Case(
+        only(["coordinateur", "administrateur_national"]), lambda w: {"fmt": "csv"}
+    ),
     # Accounts.
     "accounts:login": Case(members(302, anonymous=200)),  # members go to their workspace
     "accounts:logout": Case(everyone(405)),
@@ -177,6 +276,36 @@ EXPECTATIONS = {
     "workspace:job_result": Case(
         only(["facilitateur", "administrateur_national"]), lambda w: {"pk": w.job.pk}
     ),
+    # Meetings' back-office: the organiser's members, the regional coordinator and the
+    # national administrators; 404 for the others (POST-only actions answer 405 to a GET).
+    "meetings_admin:list": Case(members(200)),
+    "meetings_admin:create": Case(only(ORG_A_READERS)),
+    "meetings_admin:detail": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:edit": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:publish": Case(members(405), _meeting_pk),
+    "meetings_admin:programme": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:questions": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:practices": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:documents": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:document_delete": Case(
+        members(405), lambda w: {"pk": _meeting(w).pk, "document_pk": _document(w).pk}
+    ),
+    "meetings_admin:registrations": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:approve": Case(members(405), _registration_pks),
+    "meetings_admin:refuse": Case(only(ORG_A_READERS), _registration_pks),
+    "meetings_admin:cancel": Case(only(ORG_A_READERS), _registration_pks),
+    "meetings_admin:export": Case(
+        only(ORG_A_READERS),
+        lambda w: {"pk": _meeting(w).pk, "identifier": "inscriptions", "fmt": "xlsx"},
+    ),
+    "meetings_admin:sign_in_sheet": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:badges": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:check_in": Case(only(ORG_A_READERS), _meeting_pk),
+    "meetings_admin:check_in_mark": Case(members(405), _registration_pks),
+    "meetings_admin:check_in_registration": Case(
+        only(ORG_A_READERS),
+        lambda w: {"pk": _meeting(w).pk, "token": _registration(w).token},
+    ),
     # Territories: the QPV lookup is a public service; the CSV upload is a POST for members.
     "territories:qpv_lookup": Case(everyone(200)),
     "territories:qpv_csv_upload": Case(members(405)),
@@ -190,6 +319,30 @@ EXPECTATIONS = {
 CROSS_ORGANISATION = {
     "workspace:organisation_detail": lambda w: {"pk": w.org_b.pk},
     "workspace:invite": lambda w: {"pk": w.org_b.pk},
+    "meetings_admin:detail": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:edit": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:questions": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:documents": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:registrations": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:refuse": lambda w: {
+        "pk": _meeting_b(w).pk,
+        "registration_pk": _registration_b(w).pk,
+    },
+    "meetings_admin:export": lambda w: {
+        "pk": _meeting_b(w).pk,
+        "identifier": "presences",
+        "fmt": "csv",
+    },
+    "meetings_admin:sign_in_sheet": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:badges": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:check_in": lambda w: {"pk": _meeting_b(w).pk},
+    "meetings_admin:check_in_registration": lambda w: {
+        "pk": _meeting_b(w).pk,
+        "token": _registration_b(w).token,
+    },
+    "directory:edit": lambda w: {"pk": _structure(w, "org_b").pk},
+    "directory:contact_add": lambda w: {"pk": _structure(w, "org_b").pk},
+    "directory:contact_edit": lambda w: _contact_kwargs(w, "org_b"),
 }
 
 

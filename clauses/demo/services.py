@@ -12,15 +12,20 @@ from dsfr.models import DsfrConfig
 
 from clauses.accounts.models import Membership, Organisation, User
 from clauses.core.site_config import ensure_site_config
+from clauses.meetings.models import Registration
 from clauses.territories.models import Commune, Departement, Region
 
 from . import data
+from . import directory as demo_directory
+from . import meetings as demo_meetings
 
 
 @dataclasses.dataclass
 class SeedResult:
     organisations: dict
     memberships: list
+    meetings: dict = dataclasses.field(default_factory=dict)
+    directory: dict = dataclasses.field(default_factory=dict)
 
 
 def missing_territories():
@@ -98,9 +103,47 @@ def seed_users(organisations):
     return memberships
 
 
+def _national_admin(memberships):
+    return next(m.user for m in memberships if m.organisation.kind == "reseau_national")
+
+
+def seed_meetings(organisations, memberships):
+    """The Tour de France: the 2021-2023 edition and the upcoming one, organised by the
+    national network (see ``clauses.demo.meetings``)."""
+    organiser = organisations["national"]
+    history, past = demo_meetings.seed_history(organiser=organiser)
+    upcoming, future = demo_meetings.seed_upcoming(
+        organiser=organiser, actor=_national_admin(memberships)
+    )
+    return {
+        "editions": [history, upcoming],
+        "past": past,
+        "upcoming": future,
+        "registrations": Registration.objects.filter(meeting__in=[*past, *future]).count(),
+    }
+
+
+def seed_directory(organisations, memberships):
+    """The actors' directory (see ``clauses.demo.directory``), after the meetings whose
+    registrants opted in."""
+    organiser = _national_admin(memberships)
+    demo_directory.seed_organisation_sheets(
+        organisations=organisations, memberships=memberships, organiser=organiser
+    )
+    demo_directory.complete_registration_structures(organiser=organiser)
+    return demo_directory.summary()
+
+
 @transaction.atomic
 def seed():
     seed_site_config()
     organisations = seed_organisations()
     memberships = seed_users(organisations)
-    return SeedResult(organisations=organisations, memberships=memberships)
+    meetings = seed_meetings(organisations, memberships)
+    directory = seed_directory(organisations, memberships)
+    return SeedResult(
+        organisations=organisations,
+        memberships=memberships,
+        meetings=meetings,
+        directory=directory,
+    )

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from clauses.accounts.models import coordinated_territories_q
+
 from .enums import ActorFamily, StructureSource, Visibility
 
 
@@ -11,12 +13,28 @@ class StructureQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def for_user(self, user):
-        """Structures a user may edit: those of their organisations; all for national admins."""
+        """Structures a user may edit: those of their organisations, those of the territory
+        a coordinator covers; all for national admins."""
         if not user.is_authenticated:
             return self.none()
         if user.is_national_admin:
             return self
-        return self.filter(organisation_id__in=user.organisation_ids)
+        return self.filter(
+            Q(organisation_id__in=user.organisation_ids) | coordinated_territories_q(user)
+        )
+
+    def exportable_by(self, user):
+        """Structures an organiser exports: all for national admins, their territory for
+        coordinators, none for anybody else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_national_admin:
+            return self
+        return self.filter(coordinated_territories_q(user))
+
+    def visible_on_directory_for(self, user):
+        """What a visitor may open: published sheets, plus those they manage."""
+        return self.filter(Q(is_published=True) | Q(pk__in=self.for_user(user).values("pk")))
 
 
 class Structure(models.Model):

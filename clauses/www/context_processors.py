@@ -2,7 +2,8 @@ from django.urls import reverse
 
 MAIN_NAVIGATION = [
     ("Accueil", "www:home"),
-    ("Rencontres", "www:meetings"),
+    ("Rencontres", "meetings:list"),
+    ("Annuaire", "directory:list"),
     ("Bonnes pratiques", "www:practices"),
     ("Enquête", "www:survey"),
     ("Observatoire", "www:observatory"),

@@ -16,13 +16,13 @@ PAGES = [
     ("www:legal_notice", "Mentions légales"),
     ("www:accessibility", "Déclaration d'accessibilité"),
     ("www:personal_data", "Données personnelles"),
-    ("www:meetings", "Rencontres régionales du Tour de France"),
+    ("meetings:list", "Rencontres régionales du Tour de France"),
     ("www:practices", "Bonnes pratiques"),
     ("www:survey", "Enquête nationale"),
     ("www:observatory", "Observatoire"),
-    ("www:directory", "Annuaire des acteurs"),
+    ("directory:list", "Annuaire des acteurs"),
 ]
-COMING_SOON = ["www:meetings", "www:practices", "www:survey", "www:observatory", "www:directory"]
+COMING_SOON = ["www:practices", "www:survey", "www:observatory"]
 
 
 def h1_of(response):
@@ -154,9 +154,9 @@ def test_published_figures_are_parsed_once_and_reloaded_when_the_file_changes(tm
 def test_home_links_to_every_area(client, db):
     content = client.get(reverse("www:home")).content.decode()
 
-    for name in ["www:meetings", "www:practices", "www:survey", "www:observatory"]:
+    for name in ["meetings:list", "www:practices", "www:survey", "www:observatory"]:
         assert f'href="{reverse(name)}"' in content
-    assert f'href="{reverse("www:directory")}"' in content
+    assert f'href="{reverse("directory:list")}"' in content
     assert f'href="{reverse("workspace:home")}"' in content
     assert f'href="{reverse("territories:qpv_lookup")}"' in content
 

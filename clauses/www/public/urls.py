@@ -9,9 +9,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
-    path("rencontres/", views.coming_soon, {"section": "meetings"}, name="meetings"),
     path("pratiques/", views.coming_soon, {"section": "practices"}, name="practices"),
     path("enquete/", views.coming_soon, {"section": "survey"}, name="survey"),
     path("observatoire/", views.coming_soon, {"section": "observatory"}, name="observatory"),
-    path("annuaire/", views.coming_soon, {"section": "directory"}, name="directory"),
 ]

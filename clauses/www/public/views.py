@@ -8,11 +8,6 @@ from django.urls import reverse
 from . import figures
 
 SECTIONS = {
-    "meetings": (
-        "Rencontres régionales du Tour de France",
-        "Le programme des rencontres régionales, l'inscription en ligne et la liste des "
-        "participants arrivent prochainement sur cette plateforme.",
-    ),
     "practices": (
         "Bonnes pratiques",
         "Le recueil national des bonnes pratiques d'animation de la clause sociale dans les "
@@ -30,11 +25,6 @@ SECTIONS = {
         "marché et par public) seront consultables ici, à l'échelle nationale, régionale et "
         "départementale.",
     ),
-    "directory": (
-        "Annuaire des acteurs",
-        "L'annuaire des acteurs de l'emploi, de l'habitat, de la politique de la ville et du "
-        "renouvellement urbain arrive prochainement.",
-    ),
 }
 
 
@@ -44,7 +34,7 @@ def entry_points():
         {
             "title": "Rencontres régionales",
             "description": "Le programme des rencontres du Tour de France et l'inscription.",
-            "url": reverse("www:meetings"),
+            "url": reverse("meetings:list"),
             "pictogram": "digital/calendar.svg",
         },
         {
@@ -74,7 +64,7 @@ def entry_points():
         {
             "title": "Annuaire des acteurs",
             "description": "Qui fait quoi sur votre territoire : emploi, habitat, ville.",
-            "url": reverse("www:directory"),
+            "url": reverse("directory:list"),
             "pictogram": "environment/human-cooperation.svg",
         },
         {

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from clauses.demo import services
 from clauses.territories.models import Region
@@ -23,14 +24,29 @@ class Command(BaseCommand):
                 "Territoires manquants pour la démonstration (codes "
                 f"{', '.join(missing)}). Relancez « python manage.py load_territories »."
             )
-        result = services.seed()
+        # The demo people are fictitious (@example.org): seeding sends them no e-mail.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = services.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration prêtes : {len(result.organisations)} organisations, "
                 f"{len(result.memberships)} comptes."
             )
         )
+        self.print_summary(result)
         self.print_logins(result.memberships)
+
+    def print_summary(self, result):
+        meetings, directory = result.meetings, result.directory
+        for edition, items in zip(
+            meetings["editions"], [meetings["past"], meetings["upcoming"]], strict=True
+        ):
+            self.stdout.write(f"{edition.name} : {len(items)} rencontres.")
+        self.stdout.write(
+            f"Inscriptions : {meetings['registrations']}. Annuaire : "
+            f"{directory['structures']} structures (dont {directory['from_registrations']} "
+            f"issues des inscriptions), {directory['contacts']} contacts."
+        )
 
     def print_logins(self, memberships):
         rows = [("Adresse e-mail", "Rôle", "Organisation")]
