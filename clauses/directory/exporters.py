@@ -1,11 +1,5 @@
-"""The organisers' export of the directory: one row iterator, written as CSV (``;``, UTF-8
-with BOM for spreadsheet software) or XLSX."""
-
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+"""The organisers' export of the directory: one row iterator, written as CSV or XLSX by
+``clauses.core.exports``."""
 
 HEADERS = [
     "Structure",
@@ -57,33 +51,3 @@ def rows(structures):
                 contact.email,
                 contact.get_visibility_display(),
             ]
-
-
-def _safe(value):
-    """Neutralise spreadsheet formulas in user-typed text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def as_csv(structures):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in rows(structures):
-        writer.writerow([_safe(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def as_xlsx(structures):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Annuaire"
-    for row in rows(structures):
-        sheet.append([_safe(v) for v in row])
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 2)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

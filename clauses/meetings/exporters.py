@@ -2,27 +2,18 @@
 
 An exporter has an ``identifier`` (used in the URL), a French ``verbose_name`` and yields
 its header then its rows from one iterator (``iter_rows``); ``render_csv`` and
-``render_xlsx`` turn any exporter into a file. Values stay typed (dates, datetimes,
-numbers) until the renderer formats them: dates become real dates in XLSX.
+``render_xlsx`` of ``clauses.core.exports`` write the rows as a file.
 """
 
-import csv
 import datetime
-import io
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .duplicates import name_sort_key
 from .enums import RegistrationStatus
 from .forms import display_answer, visible_questions
 
 EXPORTERS = {}
-
-CSV_SEPARATOR = ";"
-XLSX_MAX_WIDTH = 60
 
 
 def register_exporter(cls):
@@ -146,67 +137,3 @@ class AttendanceExporter(Exporter):
                 "Présent·e" if r.checked_in_at else "Absent·e",
                 _local(r.checked_in_at),
             ]
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
-    return value
-
-
-def render_csv(exporter):
-    """CSV for French Excel: ``;`` separator, UTF-8 with a byte-order mark."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    for row in exporter.iter_rows():
-        writer.writerow([_csv_value(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def render_xlsx(exporter):
-    """XLSX with a bold, frozen header, widths fitted to the content, real dates."""
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = exporter.verbose_name[:31]
-    widths = {}
-    rows = exporter.iter_rows()
-    header = next(rows)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, name in enumerate(header, start=1):
-        widths[index] = len(str(name))
-    for row_number, row in enumerate(rows, start=2):
-        sheet.append([value if value is not None else None for value in row])
-        for index, value in enumerate(row, start=1):
-            if isinstance(value, datetime.datetime):
-                sheet.cell(row=row_number, column=index).number_format = "DD/MM/YYYY HH:MM"
-                length = 16
-            elif isinstance(value, datetime.date):
-                sheet.cell(row=row_number, column=index).number_format = "DD/MM/YYYY"
-                length = 10
-            else:
-                length = len(str(value)) if value is not None else 0
-            widths[index] = max(widths[index], length)
-    for index, width in widths.items():
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, XLSX_MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-RENDERERS = {
-    "csv": (render_csv, "text/csv; charset=utf-8"),
-    "xlsx": (
-        render_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from clauses.core import exports
 from clauses.meetings import exporters
 from clauses.meetings.enums import QuestionKind, RegistrationStatus
 from tests.factories import MembershipFactory
@@ -47,7 +48,7 @@ def test_registrations_export_has_the_answers_as_readable_columns(meeting):
         answers={str(lunch.pk): "oui", str(workshops.pk): ["Achats", "Logement"]},
     )
     exporter = exporters.RegistrationsExporter(meeting, meeting.registrations.all())
-    header, row = _csv_rows(exporters.render_csv(exporter))
+    header, row = _csv_rows(exports.render_csv(exporter.iter_rows()))
     assert header[-2:] == ["Déjeuner sur place ?", "Ateliers"]
     assert "Prénom" in header and "Statut" in header
     assert row[header.index("Prénom")] == "Chloé"
@@ -61,14 +62,14 @@ def test_answer_of_a_hidden_conditional_question_is_left_empty(meeting):
     )
     RegistrationFactory(meeting=meeting, answers={str(lunch.pk): "non", str(diet.pk): "vegan"})
     exporter = exporters.RegistrationsExporter(meeting, meeting.registrations.all())
-    _, row = _csv_rows(exporters.render_csv(exporter))
+    _, row = _csv_rows(exports.render_csv(exporter.iter_rows()))
     assert row[-1] == ""
 
 
 def test_csv_dates_are_french(meeting):
     RegistrationFactory(meeting=meeting)
     exporter = exporters.RegistrationsExporter(meeting, meeting.registrations.all())
-    header, row = _csv_rows(exporters.render_csv(exporter))
+    header, row = _csv_rows(exports.render_csv(exporter.iter_rows()))
     created = row[header.index("Inscrit·e le")]
     assert datetime.datetime.strptime(created, "%d/%m/%Y %H:%M")
 
@@ -77,7 +78,7 @@ def test_xlsx_has_a_bold_header_real_dates_and_widths(meeting):
     checked = timezone.now().replace(microsecond=0)
     RegistrationFactory(meeting=meeting, last_name="Lefèvre", checked_in_at=checked)
     exporter = exporters.AttendanceExporter(meeting, meeting.registrations.all())
-    sheet = load_workbook(io.BytesIO(exporters.render_xlsx(exporter))).active
+    sheet = load_workbook(io.BytesIO(exports.render_xlsx(exporter.iter_rows()))).active
     header = [cell.value for cell in sheet[1]]
     assert header[0] == "Nom"
     assert sheet["A1"].font.bold

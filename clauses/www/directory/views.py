@@ -4,10 +4,11 @@ organisers' edit and export. Visibility of persons is decided by clauses.directo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from clauses.core import exports
 from clauses.core.exceptions import DomainError
 from clauses.directory import exporters, perms, queries, services
 from clauses.directory.enums import ActorFamily
@@ -208,21 +209,12 @@ def contact_remove(request, pk, contact_pk):
     return redirect("directory:edit", pk=structure.pk)
 
 
-EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", exporters.as_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exporters.as_xlsx,
-    ),
-}
-
-
 def export(request, fmt):
-    if not perms.can_export(request.user) or fmt not in EXPORT_TYPES:
+    if not perms.can_export(request.user) or fmt not in exports.RENDERERS:
         raise Http404
-    content_type, build = EXPORT_TYPES[fmt]
-    response = HttpResponse(
-        build(queries.export_structures(request.user)), content_type=content_type
+    return exports.file_response(
+        exporters.rows(queries.export_structures(request.user)),
+        fmt=fmt,
+        filename=f"annuaire-des-acteurs.{fmt}",
+        title="Annuaire",
     )
-    response["Content-Disposition"] = f'attachment; filename="annuaire-des-acteurs.{fmt}"'
-    return response

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clauses.core import exports
 from clauses.core.exceptions import DomainError
 from clauses.meetings import exporters, pdf, perms, services, stats
 from clauses.meetings.duplicates import duplicate_marks, normalise_text
@@ -392,13 +393,15 @@ def registration_cancel(request, pk, registration_pk):
 def export(request, pk, identifier, fmt):
     meeting = _meeting_or_404(request, pk)
     exporter_class = exporters.get_exporter(identifier)
-    if exporter_class is None or fmt not in exporters.RENDERERS:
+    if exporter_class is None or fmt not in exports.RENDERERS:
         raise Http404
     exporter = exporter_class(meeting, meeting.registrations.all())
-    render_file, content_type = exporters.RENDERERS[fmt]
-    response = HttpResponse(render_file(exporter), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(fmt)}"'
-    return response
+    return exports.file_response(
+        exporter.iter_rows(),
+        fmt=fmt,
+        filename=exporter.filename(fmt),
+        title=exporter.verbose_name,
+    )
 
 
 def _pdf_response(content, filename):
