@@ -16,6 +16,7 @@ from clauses.core import audit
 from clauses.core.exceptions import DomainError
 from clauses.directory.enums import Visibility
 from clauses.directory.models import Contact
+from clauses.directory.services import remove_contact
 
 from . import emails
 from .enums import ACTIVE_STATUSES, RegistrationMode, RegistrationStatus
@@ -370,7 +371,7 @@ def delete_personal_data(*, registration, now=None):
     contacts = _contacts_only_from([registration])
     _anonymise(registration, now=now)
     for contact in contacts:
-        contact.delete()
+        remove_contact(contact=contact, actor="lien personnel")
     audit.log(
         actor="lien personnel",
         action="meetings.personal_data_deleted",
@@ -395,7 +396,7 @@ def purge_meeting_personal_data(*, meeting, now=None):
     for registration in registrations:
         _anonymise(registration, now=now)
     for contact in contacts:
-        contact.delete()
+        remove_contact(contact=contact, actor="purge automatique")
     if meeting.personal_data_purged_at is None:
         meeting.personal_data_purged_at = now
         meeting.save(update_fields=["personal_data_purged_at", "updated_at"])

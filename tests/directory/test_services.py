@@ -1,5 +1,4 @@
 import pytest
-from django.utils import timezone
 
 from clauses.core.exceptions import DomainError
 from clauses.core.models import AuditEntry
@@ -248,15 +247,3 @@ def test_removing_a_contact_deletes_it_and_audits(places):
 
     assert not Contact.objects.exists()
     assert AuditEntry.objects.filter(action="directory.contact_removed").exists()
-
-
-def test_anonymised_contacts_disappear_from_every_list(places):
-    contact = ContactFactory(structure__departement=places["93"])
-
-    assert services.anonymise_contacts(contacts=[contact], now=timezone.now()) == 1
-
-    contact.refresh_from_db()
-    assert contact.first_name == services.ANONYMOUS_NAME
-    assert "@anonyme.invalid" in contact.email
-    assert not Contact.objects.active().exists()
-    assert services.anonymise_contacts(contacts=[contact]) == 0
