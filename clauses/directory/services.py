@@ -48,9 +48,6 @@ FAMILY_BY_ORGANISATION_KIND = {
     OrganisationKind.OTHER: ActorFamily.OTHER,
 }
 
-ANONYMOUS_NAME = "Personne anonymisée"
-
-
 # --- SIRET ----------------------------------------------------------------------------------
 
 
