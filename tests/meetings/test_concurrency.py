@@ -21,9 +21,9 @@ from .factories import MeetingFactory
 
 REGISTRATIONS = 200
 PLACES = 50
-# PostgreSQL's default max_connections is 100: 20 threads, each with its own connection,
+# PostgreSQL's default max_connections is 100: 40 threads, each with its own connection,
 # keep 200 registrations in flight against each other.
-THREADS = 20
+THREADS = 40
 
 pytestmark = [
     pytest.mark.skipif(
