@@ -56,8 +56,11 @@ fix: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/djlint --reformat clauses/templates
 
+# Benchmarks print ratios against a reference measured in the same run.
+# bench/registrations.py needs PostgreSQL (BENCH_DATABASE_URL, default on 127.0.0.1:5432).
 bench: install
 	$(PY) bench/qpv_lookup.py
+	$(PY) bench/registrations.py
 
 clean:
 	rm -rf var/clauses.sqlite3* var/static

@@ -248,3 +248,6 @@ BAN_API_TIMEOUT = float(os.environ.get("BAN_API_TIMEOUT", "5"))
 DEMO_PASSWORD = "demo-clauses-2026"
 # Absolute links in e-mails (personal links, .ics, QR codes): the public address of the site.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Behind a reverse proxy, count public-form rate limits per visitor, not per proxy.
+if os.environ.get("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
