@@ -144,6 +144,7 @@ def update_registration(*, registration, data, answers=None):
     if answers is not None:
         registration.answers = answers
     registration.save()
+    _sync_directory(registration)
     audit.log(
         actor="lien personnel",
         action="meetings.registration_updated",
@@ -152,6 +153,21 @@ def update_registration(*, registration, data, answers=None):
         changes=dict.fromkeys(changes, "modifié"),
     )
     return registration
+
+
+def _sync_directory(registration):
+    """Keep the directory in step with the person's latest choice: opting in (or changing
+    their visibility) updates their contact; opting out removes a contact that existed only
+    through their registrations."""
+    from clauses.directory.services import record_registration
+
+    if registration.directory_opt_in:
+        record_registration(registration=registration)
+    elif registration.contact_id:
+        for contact in _contacts_only_from([registration]):
+            remove_contact(contact=contact, actor="lien personnel")
+        registration.contact = None
+        registration.save(update_fields=["contact", "updated_at"])
 
 
 def _promote_waiting(meeting, *, now):
