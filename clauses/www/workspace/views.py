@@ -10,6 +10,7 @@ from clauses.accounts.forms import AuditLogFilterForm, InvitationForm
 from clauses.accounts.models import Invitation, Membership, Organisation
 from clauses.core.exceptions import DomainError
 from clauses.core.models import AuditEntry, JobProgress
+from clauses.survey import perms as survey_perms
 
 ORGANISATIONS_PER_PAGE = 50
 AUDIT_ENTRIES_PER_PAGE = 50
@@ -40,6 +41,7 @@ def home(request):
             "memberships": memberships,
             "is_national_admin": user.is_national_admin,
             "can_read_audit_log": perms.can_read_audit_log(user),
+            "can_read_surveys": survey_perms.can_read_results(user),
         },
     )
 
