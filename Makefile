@@ -61,6 +61,8 @@ fix: install
 bench: install
 	$(PY) bench/qpv_lookup.py
 	$(PY) bench/registrations.py
+	$(PY) bench/practices.py
+	$(PY) bench/recueil.py
 
 clean:
 	rm -rf var/clauses.sqlite3* var/static

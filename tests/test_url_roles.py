@@ -186,6 +186,107 @@ def _registration_pks(world):
     return {"pk": _meeting(world).pk, "registration_pk": _registration(world).pk}
 
 
+def _practice(world, organisation_attr="org_a"):
+    """A published practice sheet written by a member of an organisation, with a document."""
+    key = f"practice_{organisation_attr}"
+    if key not in world.extra:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from clauses.practices import services as practices
+
+        organisation = getattr(world, organisation_attr)
+        author = organisation.memberships.first().user
+        practice = practices.create_practice(
+            actor=author,
+            data={
+                "title": f"Pratique de {organisation.name}",
+                "pitch": "Résumé.",
+                "themes": ["publics"],
+                "departement": organisation.departement,
+            },
+        )
+        practices.publish(practice=practice, actor=world.users["administrateur_national"])
+        world.extra[f"attachment_{organisation_attr}"] = practices.add_attachment(
+            practice=practice,
+            actor=author,
+            upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4"),
+            title="Note",
+        )
+        world.extra[key] = practice
+    return world.extra[key]
+
+
+def _practice_pk(world):
+    return {"pk": _practice(world).pk}
+
+
+def _survey_world(world):
+    """A survey with a text question and a submitted response in each organisation's region."""
+    if "survey" not in world.extra:
+        from clauses.survey.enums import ResponseStatus
+        from clauses.survey.models import Answer, Respondent, Response
+        from tests.survey.factories import QuestionFactory, SurveyFactory
+
+        survey = SurveyFactory()
+        question = QuestionFactory(section__survey=survey, kind="texte_long")
+        for key, organisation in (("a", world.org_a), ("b", world.org_b)):
+            respondent = Respondent.objects.create(survey=survey, email=f"r{key}@exemple.fr")
+            response = Response.objects.create(
+                survey=survey,
+                respondent=respondent,
+                status=ResponseStatus.SUBMITTED,
+                submitted_at=timezone.now(),
+                region=organisation.departement.region,
+                departement=organisation.departement,
+            )
+            Answer.objects.create(response=response, question=question, value="Texte")
+            world.extra[f"survey_response_{key}"] = response
+        world.extra.update(survey=survey, survey_question=question)
+    return world.extra["survey"]
+
+
+def _survey_pk(world):
+    return {"pk": _survey_world(world).pk}
+
+
+def _survey_token(world):
+    return {"token": _survey_world(world) and world.extra["survey_response_a"].respondent.token}
+
+
+def _survey_section_kwargs(world):
+    survey = _survey_world(world)
+    return {**_survey_token(world), "section_id": survey.sections.first().pk}
+
+
+def _survey_question_kwargs(world):
+    return {**_survey_pk(world), "question_id": world.extra["survey_question"].pk}
+
+
+def _survey_section_pk(world):
+    return {**_survey_pk(world), "section_id": world.extra["survey_question"].section_id}
+
+
+def _survey_response_kwargs(world, key="a"):
+    return {**_survey_pk(world), "response_id": world.extra[f"survey_response_{key}"].pk}
+
+
+def _survey_file_kwargs(world, key="a"):
+    """A file joined to the response of organisation ``key``'s region."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.survey.factories import QuestionFactory
+
+    kwargs = _survey_response_kwargs(world, key)
+    response = world.extra[f"survey_response_{key}"]
+    question = QuestionFactory(section=world.extra["survey_question"].section, kind="fichier")
+    answer = response.answers.create(
+        question=question,
+        value="bilan.pdf",
+        file=SimpleUploadedFile("bilan.pdf", b"%PDF-1.4"),
+    )
+    return {**kwargs, "answer_id": answer.pk}
+
+
 def everyone(status):
     return dict.fromkeys(ROLES, status)
 
@@ -207,6 +308,7 @@ class Case:
 
 
 ORG_A_READERS = ["facilitateur", "coordinateur", "administrateur_national"]
+SURVEY_READERS = ["coordinateur", "administrateur_national"]
 
 EXPECTATIONS = {
     # Public site.
@@ -214,8 +316,6 @@ EXPECTATIONS = {
     "www:legal_notice": Case(everyone(200)),
     "www:accessibility": Case(everyone(200)),
     "www:personal_data": Case(everyone(200)),
-    "www:practices": Case(everyone(200)),
-    "www:survey": Case(everyone(200)),
     "www:observatory": Case(everyone(200)),
     # Meetings, public side: the pages and each registration's personal link (its token is
     # the only key: anyone holding it sees the registration, logged in or not).
@@ -311,12 +411,70 @@ EXPECTATIONS = {
     "territories:qpv_csv_upload": Case(members(405)),
     "territories:qpv_detail": Case(everyone(200), lambda w: {"code": w.qpv.code}),
     # Django admin (staff only; none of the roles is staff).
+    # Good practices: the public collection; the back-office for the sheet's organisation,
+    # its regional coordinator and the national administrators.
+    "practices:list": Case(everyone(200)),
+    "practices:feed": Case(everyone(200)),
+    "practices:recueil": Case(everyone(200)),
+    "practices:open_data": Case(everyone(200), lambda w: {"fmt": "json"}),
+    "practices:territory": Case(everyone(200), lambda w: {"kind": "region", "code": "11"}),
+    "practices:detail": Case(everyone(200), lambda w: {"slug": _practice(w).slug}),
+    "practices:pdf": Case(everyone(200), lambda w: {"slug": _practice(w).slug}),
+    "practices_admin:list": Case(members(200)),
+    "practices_admin:create": Case(only(ORG_A_READERS)),
+    "practices_admin:detail": Case(only(ORG_A_READERS), _practice_pk),
+    "practices_admin:edit": Case(only(ORG_A_READERS), _practice_pk),
+    "practices_admin:version": Case(
+        only(ORG_A_READERS), lambda w: {"pk": _practice(w).pk, "number": 1}
+    ),
+    "practices_admin:transition": Case(
+        members(405), lambda w: {"pk": _practice(w).pk, "action": "publier"}
+    ),
+    "practices_admin:attachment_add": Case(members(405), _practice_pk),
+    "practices_admin:attachment_delete": Case(
+        members(405),
+        lambda w: {"pk": _practice(w).pk, "attachment_pk": w.extra["attachment_org_a"].pk},
+    ),
+    # Surveys, public side: the personal link (token) is the only key to a response.
+    "survey:home": Case(everyone(200)),
+    "survey:start": Case(everyone(200), lambda w: {"slug": _survey_world(w).slug}),
+    "survey:link_sent": Case(everyone(200), lambda w: {"slug": _survey_world(w).slug}),
+    "survey:resume": Case(everyone(200), _survey_token),
+    "survey:section": Case(everyone(200), _survey_section_kwargs),
+    "survey:recap": Case(everyone(200), _survey_token),
+    "survey:send_link": Case(everyone(405), _survey_token),
+    # Surveys' back-office: national administrators build and invite; coordinators read
+    # the results of their territory.
+    "survey_admin:list": Case(only(SURVEY_READERS)),
+    "survey_admin:create": Case(only(["administrateur_national"])),
+    "survey_admin:detail": Case(only(["administrateur_national"]), _survey_pk),
+    "survey_admin:edit": Case(only(["administrateur_national"]), _survey_pk),
+    "survey_admin:section_create": Case(only(["administrateur_national"]), _survey_pk),
+    "survey_admin:section_edit": Case(only(["administrateur_national"]), _survey_section_pk),
+    "survey_admin:section_delete": Case(members(405), _survey_section_pk),
+    "survey_admin:question_create": Case(only(["administrateur_national"]), _survey_section_pk),
+    "survey_admin:question_edit": Case(only(["administrateur_national"]), _survey_question_kwargs),
+    "survey_admin:question_delete": Case(members(405), _survey_question_kwargs),
+    "survey_admin:contacts": Case(only(["administrateur_national"]), _survey_pk),
+    "survey_admin:send_invitations": Case(members(405), _survey_pk),
+    "survey_admin:results": Case(only(SURVEY_READERS), _survey_pk),
+    "survey_admin:text_answers": Case(only(SURVEY_READERS), _survey_question_kwargs),
+    "survey_admin:responses": Case(only(SURVEY_READERS), _survey_pk),
+    "survey_admin:response": Case(only(SURVEY_READERS), _survey_response_kwargs),
+    "survey_admin:promote": Case(members(405), _survey_response_kwargs),
+    "survey_admin:answer_file": Case(only(SURVEY_READERS), _survey_file_kwargs),
+    "survey_admin:export": Case(only(SURVEY_READERS), lambda w: {**_survey_pk(w), "fmt": "xlsx"}),
     "admin:index": Case(everyone(302)),
     "admin:login": Case(everyone(200)),
 }
 
 # The same pages, on objects of another organisation: 404 for everyone but national admins.
 CROSS_ORGANISATION = {
+    "survey_admin:response": lambda w: _survey_response_kwargs(w, "b"),
+    "survey_admin:answer_file": lambda w: _survey_file_kwargs(w, "b"),
+    "practices_admin:detail": lambda w: {"pk": _practice(w, "org_b").pk},
+    "practices_admin:edit": lambda w: {"pk": _practice(w, "org_b").pk},
+    "practices_admin:version": lambda w: {"pk": _practice(w, "org_b").pk, "number": 1},
     "workspace:organisation_detail": lambda w: {"pk": w.org_b.pk},
     "workspace:invite": lambda w: {"pk": w.org_b.pk},
     "meetings_admin:detail": lambda w: {"pk": _meeting_b(w).pk},

@@ -4,8 +4,8 @@ MAIN_NAVIGATION = [
     ("Accueil", "www:home"),
     ("Rencontres", "meetings:list"),
     ("Annuaire", "directory:list"),
-    ("Bonnes pratiques", "www:practices"),
-    ("Enquête", "www:survey"),
+    ("Bonnes pratiques", "practices:list"),
+    ("Enquête", "survey:home"),
     ("Observatoire", "www:observatory"),
     ("Espace facilitateur", "workspace:home"),
 ]

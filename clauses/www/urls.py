@@ -4,8 +4,12 @@ urlpatterns = [
     path("", include("clauses.www.public.urls")),
     path("", include("clauses.www.accounts.urls")),
     path("rencontres/", include("clauses.www.meetings.urls")),
+    path("enquete/", include("clauses.www.survey.urls")),
     path("annuaire/", include("clauses.www.directory.urls")),
+    path("pratiques/", include("clauses.www.practices.urls")),
+    path("espace/pratiques/", include("clauses.www.practices_admin.urls")),
     path("espace/rencontres/", include("clauses.www.meetings_admin.urls")),
+    path("espace/enquetes/", include("clauses.www.survey_admin.urls")),
     path("espace/", include("clauses.www.workspace.urls")),
     path("territoires/", include("clauses.www.territories.urls")),
 ]

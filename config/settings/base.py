@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "clauses.territories",
     "clauses.directory",
     "clauses.meetings",
+    "clauses.survey",
+    "clauses.practices",
     "clauses.demo",
     "clauses.www",
 ]

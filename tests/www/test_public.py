@@ -17,12 +17,12 @@ PAGES = [
     ("www:accessibility", "Déclaration d'accessibilité"),
     ("www:personal_data", "Données personnelles"),
     ("meetings:list", "Rencontres régionales du Tour de France"),
-    ("www:practices", "Bonnes pratiques"),
-    ("www:survey", "Enquête nationale"),
+    ("practices:list", "Bonnes pratiques de la clause sociale"),
+    ("survey:home", "Enquête nationale"),
     ("www:observatory", "Observatoire"),
     ("directory:list", "Annuaire des acteurs"),
 ]
-COMING_SOON = ["www:practices", "www:survey", "www:observatory"]
+COMING_SOON = ["www:observatory"]
 
 
 def h1_of(response):
@@ -154,7 +154,7 @@ def test_published_figures_are_parsed_once_and_reloaded_when_the_file_changes(tm
 def test_home_links_to_every_area(client, db):
     content = client.get(reverse("www:home")).content.decode()
 
-    for name in ["meetings:list", "www:practices", "www:survey", "www:observatory"]:
+    for name in ["meetings:list", "practices:list", "survey:home", "www:observatory"]:
         assert f'href="{reverse(name)}"' in content
     assert f'href="{reverse("directory:list")}"' in content
     assert f'href="{reverse("workspace:home")}"' in content

@@ -9,7 +9,5 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
-    path("pratiques/", views.coming_soon, {"section": "practices"}, name="practices"),
-    path("enquete/", views.coming_soon, {"section": "survey"}, name="survey"),
     path("observatoire/", views.coming_soon, {"section": "observatory"}, name="observatory"),
 ]

@@ -8,17 +8,6 @@ from django.urls import reverse
 from . import figures
 
 SECTIONS = {
-    "practices": (
-        "Bonnes pratiques",
-        "Le recueil national des bonnes pratiques d'animation de la clause sociale dans les "
-        "quartiers prioritaires (QPV) sera publié ici, fiche par fiche, avec une recherche par "
-        "thème et par territoire.",
-    ),
-    "survey": (
-        "Enquête nationale",
-        "L'enquête « Les bonnes pratiques d'animation de la clause sociale dans les QPV » "
-        "ouvrira prochainement sur cette plateforme.",
-    ),
     "observatory": (
         "Observatoire",
         "Les indicateurs nationaux (heures d'insertion, ETP, participants, parts par type de "
@@ -40,13 +29,13 @@ def entry_points():
         {
             "title": "Bonnes pratiques",
             "description": "Le recueil national des pratiques inspirantes dans les QPV.",
-            "url": reverse("www:practices"),
+            "url": reverse("practices:list"),
             "pictogram": "leisure/book.svg",
         },
         {
             "title": "Enquête nationale",
             "description": "Partager vos pratiques d'animation de la clause sociale.",
-            "url": reverse("www:survey"),
+            "url": reverse("survey:home"),
             "pictogram": "document/document-signature.svg",
         },
         {

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from clauses.demo import services
+from clauses.practices.demo import seed_practices
+from clauses.survey.demo import seed_survey
 from clauses.territories.models import Region
 
 
@@ -34,6 +36,8 @@ class Command(BaseCommand):
             )
         )
         self.print_summary(result)
+        seed_survey(self.stdout)
+        seed_practices(self.stdout)
         self.print_logins(result.memberships)
 
     def print_summary(self, result):
