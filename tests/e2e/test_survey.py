@@ -1,20 +1,29 @@
-"""The issue's survey journey, as a new respondent would do it: start the national survey
-with an e-mail address, answer with its conditional questions, stop (« Enregistrer et
-reprendre plus tard »), resume from the e-mailed link (real SMTP server) in another
-browser, and submit; the confirmation e-mail carries a copy of the answers."""
+"""The issue's journey, as new users would do it: start the national survey with an e-mail
+address, answer with its conditional questions, stop (« Enregistrer et reprendre plus
+tard »), resume from the e-mailed link (real SMTP server) in another browser, and submit;
+the confirmation e-mail carries a copy of the answers. Then an editor promotes the answer,
+edits and publishes the sheet, a visitor finds it typing without accents, and its PDF and
+the recueil carry its title."""
 
+import io
 import re
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
+from clauses.core.models import JobProgress
+from clauses.practices.models import Practice
 from clauses.survey import national
 from clauses.survey.enums import ResponseStatus
 from clauses.survey.models import Response
-from tests.factories import DepartementFactory, RegionFactory
+from tests.factories import DepartementFactory, MembershipFactory, RegionFactory
 
 pytestmark = pytest.mark.e2e
+
+PUBLISHED_TITLE = "Le café de l'emploi, une équipe au pied des tours"
 
 
 @pytest.fixture
@@ -37,7 +46,7 @@ def label(text):
 
 
 def test_answer_stop_resume_from_the_emailed_link_and_submit(
-    page, other_page, live_server, smtp_backend, settings, survey, browser_errors
+    page, other_page, live_server, smtp_backend, settings, survey, browser_errors, login
 ):
     settings.SITE_URL = live_server.url
     browser_errors.allow(r"status of 400")  # the form sent without its required answers
@@ -112,3 +121,40 @@ def test_answer_stop_resume_from_the_emailed_link_and_submit(
     )
     assert confirmation is not None, subjects
     assert "Le café de l'emploi" in confirmation.get_body(("plain",)).get_content()
+
+    # An editor promotes the answer, edits and publishes the sheet (issue 4, « Done when »).
+    editor = MembershipFactory(national_admin=True).user
+    login(editor)
+    page.goto(reverse("survey_admin:response", args=[survey.pk, response.pk]))
+    page.get_by_role("button", name="Promouvoir en fiche pratique").click()
+    page.get_by_role("link", name="Modifier").first.click()
+    page.get_by_label("Titre", exact=True).fill(PUBLISHED_TITLE)
+    page.locator("label", has_text="La mobilisation des partenaires").click()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("h1")).to_have_text(PUBLISHED_TITLE)
+    page.get_by_role("button", name="Publier").click()
+    expect(page.locator(".fr-badge").first).to_have_text("Publiée")
+    practice = Practice.objects.get()
+    assert practice.source_response == response
+
+    # A visitor types the words without accents and finds it.
+    other_page.goto(reverse("practices:list") + "?q=cafe+emploi+equipe")
+    results = other_page.locator("#resultats")
+    expect(results).to_contain_text("1 fiche")
+    results.get_by_role("link", name=PUBLISHED_TITLE).click()
+    expect(other_page.locator("h1")).to_have_text(PUBLISHED_TITLE)
+
+    # Its PDF and the compiled recueil carry its title.
+    sheet = other_page.request.get(reverse("practices:pdf", args=[practice.slug]))
+    assert PUBLISHED_TITLE in pdf_text(sheet.body())
+    page.goto(reverse("practices:recueil"))
+    page.get_by_role("button", name="Compiler le recueil").click()
+    expect(page).to_have_url(re.compile(r"/espace/"))
+    job = JobProgress.objects.get()
+    assert job.status == JobProgress.Status.DONE
+    recueil = page.request.get(reverse("workspace:job_result", args=[job.pk]))
+    assert PUBLISHED_TITLE in pdf_text(recueil.body())
+
+
+def pdf_text(content):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
