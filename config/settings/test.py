@@ -8,3 +8,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BAN_API_URL = ""
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# Live-server request threads must not keep a database connection open between requests
+# (browser keep-alive): PostgreSQL refuses to drop a test database that is still in use.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
