@@ -108,7 +108,7 @@ def _question_field(question, parent_label):
         field = forms.CharField(max_length=500, **common)
     field.error_messages["required"] = "Répondez à cette question."
     if question.depends_on_id:
-        # Read by the template, which wraps the field for meetings-questions.js.
+        # Read by the template, which wraps the field for conditional-questions.js.
         field.depends_on_name = f"q_{question.depends_on_id}"
         field.depends_on_values = json.dumps([str(v) for v in question.depends_on_values])
     return field

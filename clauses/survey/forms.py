@@ -1,7 +1,7 @@
 """Respondents' forms: the start form and one form per section, built from the questions.
 
 Conditional questions of the same section are rendered with a hint and hidden by
-``survey.js`` while they do not apply; those depending on an earlier section are only
+``conditional-questions.js`` while they do not apply; those depending on an earlier section are only
 rendered when they apply. Required questions are enforced when the respondent moves on
 or submits, not when they save to resume later.
 """

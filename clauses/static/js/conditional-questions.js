@@ -1,6 +1,7 @@
-// Registration form: show a conditional question only when the earlier answer it depends on
-// has one of the expected values. Without JavaScript every question stays visible, with a
-// hint; the server ignores the answers to questions that do not apply.
+// Forms with conditional questions (meeting registration, survey sections): show a question
+// only when the earlier answer it depends on has one of the expected values. Without
+// JavaScript every question stays visible, with a hint; the server ignores the answers to
+// questions that do not apply.
 (function () {
   "use strict";
 
@@ -38,7 +39,7 @@
     });
   }
 
-  document.querySelectorAll("form[data-meetings-questions]").forEach(function (form) {
+  document.querySelectorAll("form[data-conditional-questions]").forEach(function (form) {
     if (!form.querySelector("[data-depends-on]")) {
       return;
     }
