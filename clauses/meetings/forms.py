@@ -13,6 +13,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import escape, format_html
 
+from clauses.core.conditions import condition_met
 from clauses.core.forms import DsfrForm
 from clauses.directory.enums import ActorFamily, Visibility
 from clauses.territories.models import Region
@@ -25,17 +26,6 @@ HONEYPOT_FIELD = "site_web_structure"
 
 def question_field_name(question):
     return f"q_{question.pk}"
-
-
-def _as_strings(value):
-    """An answer as the list of strings compared with ``depends_on_values``."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, bool):
-        return ["oui" if value else "non"]
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return [str(value)]
 
 
 def visible_questions(questions, answers):
@@ -57,9 +47,7 @@ def visible_questions(questions, answers):
         elif parent is None:
             result = False
         else:
-            expected = {str(v).casefold() for v in question.depends_on_values}
-            given = {v.casefold() for v in _as_strings(answers.get(str(parent.pk)))}
-            result = shown(parent) and bool(expected & given)
+            result = shown(parent) and condition_met(question, answers)
         memo[question.pk] = result
         return result
 

@@ -6,22 +6,12 @@ neither validated nor stored (and an earlier answer to it is cleared).
 
 from dataclasses import dataclass, field
 
+from clauses.core.conditions import condition_met
 from clauses.directory.enums import ActorFamily
 
 from .enums import QuestionKind
 
 YES_NO_CHOICES = [("oui", "Oui"), ("non", "Non")]
-
-
-def as_strings(value):
-    """An answer as the list of strings compared with ``depends_on_values``."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, bool):
-        return ["oui" if value else "non"]
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return [str(value)]
 
 
 def is_empty(value):
@@ -56,12 +46,6 @@ class Structure:
         return next((q for q in self.questions if q.pk == pk), None)
 
 
-def _matches(item, answers):
-    expected = {str(v).casefold() for v in item.depends_on_values}
-    given = {v.casefold() for v in as_strings(answers.get(str(item.depends_on_id)))}
-    return bool(expected & given)
-
-
 def visibility(structure, answers):
     """``(shown section pks, shown question pks)`` for ``answers`` ({str(question pk): value}).
 
@@ -79,7 +63,7 @@ def visibility(structure, answers):
         question = questions.get(pk)
         result = question is not None and section_shown(question.section_id)
         if result and question.depends_on_id:
-            result = question_shown(question.depends_on_id) and _matches(question, answers)
+            result = question_shown(question.depends_on_id) and condition_met(question, answers)
         memo[pk] = result
         return result
 
@@ -93,7 +77,7 @@ def visibility(structure, answers):
         section = sections.get(pk)
         result = section is not None
         if result and section.depends_on_id:
-            result = question_shown(section.depends_on_id) and _matches(section, answers)
+            result = question_shown(section.depends_on_id) and condition_met(section, answers)
         section_memo[pk] = result
         return result
 
