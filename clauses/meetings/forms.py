@@ -19,6 +19,7 @@ from clauses.directory.enums import ActorFamily, Visibility
 from clauses.territories.models import Region
 
 from .enums import QuestionKind
+from .services import REGISTRATION_FIELDS
 
 YES_NO_CHOICES = [("oui", "Oui"), ("non", "Non")]
 HONEYPOT_FIELD = "site_web_structure"
@@ -255,19 +256,7 @@ class RegistrationForm(DsfrForm):
     def registration_data(self):
         """The values for ``services.register`` / ``update_registration``."""
         data = self.cleaned_data
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "organisation_name",
-            "function",
-            "actor_family",
-            "region",
-            "accessibility_needs",
-            "visibility",
-            "directory_opt_in",
-        ]
-        return {field: data[field] for field in fields if field in data}
+        return {field: data[field] for field in REGISTRATION_FIELDS if field in data}
 
 
 class SatisfactionForm(DsfrForm):
