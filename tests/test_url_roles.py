@@ -504,6 +504,13 @@ CROSS_ORGANISATION = {
 }
 
 
+# The tracking workspace's pages are declared area by area in tests/tracking/url_roles_*.py.
+from tests.tracking import url_roles as _tracking_url_roles  # noqa: E402
+
+EXPECTATIONS.update(_tracking_url_roles.EXPECTATIONS)
+CROSS_ORGANISATION.update(_tracking_url_roles.CROSS_ORGANISATION)
+
+
 def _url_names(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "clauses.meetings",
     "clauses.survey",
     "clauses.practices",
+    "clauses.procurement",
+    "clauses.insertion",
     "clauses.demo",
     "clauses.www",
 ]
@@ -245,6 +247,8 @@ LOGGING = {
 
 # Business settings.
 HOURS_PER_ETP = int(os.environ.get("HOURS_PER_ETP", "1600"))
+# Plausibility ceiling of the hours one participant declares on one mission in one month.
+MAX_HOURS_PER_MONTH = int(os.environ.get("MAX_HOURS_PER_MONTH", "200"))
 BAN_API_URL = os.environ.get("BAN_API_URL", "")
 BAN_API_TIMEOUT = float(os.environ.get("BAN_API_TIMEOUT", "5"))
 DEMO_PASSWORD = "demo-clauses-2026"
