@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from clauses.core import audit
 from clauses.core.exceptions import DomainError
@@ -374,11 +375,14 @@ def declare_hours(*, actor, entries, log=True):
     Every entry is checked before anything is written; 0 or empty deletes the declaration.
     Returns the number of declarations created or changed.
     """
-    checked = []
+    by_key = {}
     for mission, month, hours in entries:
         if hours in (None, ""):
             hours = 0
-        checked.append((mission, *check_hours(mission=mission, month=month, hours=hours)))
+        month, hours = check_hours(mission=mission, month=month, hours=hours)
+        # The same mission and month twice: the last value wins (one row per month).
+        by_key[(mission.pk, month)] = (mission, month, hours)
+    checked = list(by_key.values())
     if not checked:
         return 0
     missions = {m.pk: m for m, _, _ in checked}
@@ -389,6 +393,7 @@ def declare_hours(*, actor, entries, log=True):
         )
     }
     to_create, to_update, to_delete = [], [], []
+    now = timezone.now()
     for mission, month, hours in checked:
         current = existing.get((mission.pk, month))
         if current is None:
@@ -398,6 +403,7 @@ def declare_hours(*, actor, entries, log=True):
             to_delete.append(current.pk)
         elif current.hours != hours:
             current.hours = hours
+            current.updated_at = now  # bulk_update skips auto_now
             to_update.append(current)
     HoursDeclaration.objects.bulk_create(to_create)
     HoursDeclaration.objects.bulk_update(to_update, ["hours", "updated_at"])

@@ -21,7 +21,7 @@ def _owned_q(user, prefix=""):
     """Rows followed by one of the user's organisations, of their territory for a coordinator,
     every row for a national administrator (``prefix`` leads to the ``organisation`` field)."""
     if user.is_national_admin:
-        return Q()
+        return Q(pk__isnull=False)
     return Q(**{f"{prefix}organisation_id__in": user.organisation_ids}) | coordinated_territories_q(
         user,
         departement=f"{prefix}organisation__departement",
