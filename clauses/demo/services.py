@@ -8,6 +8,7 @@ import dataclasses
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from dsfr.models import DsfrConfig
 
 from clauses.accounts.models import Membership, Organisation, User
@@ -15,7 +16,7 @@ from clauses.core.site_config import ensure_site_config
 from clauses.meetings.models import Registration
 from clauses.territories.models import Commune, Departement, Region
 
-from . import data
+from . import data, tracking_small
 from . import directory as demo_directory
 from . import meetings as demo_meetings
 
@@ -26,6 +27,7 @@ class SeedResult:
     memberships: list
     meetings: dict = dataclasses.field(default_factory=dict)
     directory: dict = dataclasses.field(default_factory=dict)
+    tracking: dict = dataclasses.field(default_factory=dict)
 
 
 def missing_territories():
@@ -134,16 +136,28 @@ def seed_directory(organisations, memberships):
     return demo_directory.summary()
 
 
+def seed_tracking(organisations, memberships, today=None):
+    """Buyers, contracts, participants, missions, hours and outcomes of the facilitator
+    organisations (see ``clauses.demo.tracking_small``), up to ``today``'s month."""
+    return tracking_small.seed_tracking(
+        organisations=organisations,
+        memberships=memberships,
+        today=today or timezone.localdate(),
+    )
+
+
 @transaction.atomic
-def seed():
+def seed(today=None):
     seed_site_config()
     organisations = seed_organisations()
     memberships = seed_users(organisations)
     meetings = seed_meetings(organisations, memberships)
     directory = seed_directory(organisations, memberships)
+    tracking = seed_tracking(organisations, memberships, today)
     return SeedResult(
         organisations=organisations,
         memberships=memberships,
         meetings=meetings,
         directory=directory,
+        tracking=tracking,
     )
