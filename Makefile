@@ -63,6 +63,8 @@ bench: install
 	$(PY) bench/registrations.py
 	$(PY) bench/practices.py
 	$(PY) bench/recueil.py
+	$(PY) bench/import.py
+	$(PY) bench/seed.py
 
 clean:
 	rm -rf var/clauses.sqlite3* var/static

@@ -10,6 +10,11 @@ urlpatterns = [
     path("espace/pratiques/", include("clauses.www.practices_admin.urls")),
     path("espace/rencontres/", include("clauses.www.meetings_admin.urls")),
     path("espace/enquetes/", include("clauses.www.survey_admin.urls")),
+    path("espace/bilans/", include("clauses.www.reports.urls")),
+    path("espace/", include("clauses.www.tracking.urls")),
+    path("espace/", include("clauses.www.insertion.urls")),
+    path("espace/", include("clauses.www.transfers.urls")),
     path("espace/", include("clauses.www.workspace.urls")),
+    path("outils/", include("clauses.www.tools.urls")),
     path("territoires/", include("clauses.www.territories.urls")),
 ]

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "clauses.www.context_processors.csp_nonce",
                 "clauses.core.site_config.site_config",
                 "clauses.www.context_processors.navigation",
+                "clauses.www.tracking.navigation.workspace_navigation",
             ],
         },
     }

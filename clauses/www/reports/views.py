@@ -1,0 +1,141 @@
+"""Reports (bilans) of the social clause per contract, operation and buyer: a page, a PDF and
+a spreadsheet from the same figures. Read by whoever reads the contracts (``for_user``):
+the facilitator organisation, its coordinator, national administrators and the buyer itself
+for its own contracts. Downloads are audited."""
+
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from clauses.core import audit
+from clauses.core.exports import CONTENT_TYPES
+from clauses.insertion.models import HoursDeclaration
+from clauses.procurement.models import Buyer, Clause, Contract, Lot, Operation
+from clauses.www.workspace.views import _page
+
+from . import report as reports
+
+PER_PAGE = 30
+VIEWS = [("marches", "Marchés"), ("operations", "Opérations"), ("acheteurs", "Acheteurs")]
+
+
+def _sum_subquery(queryset, group, field):
+    return Coalesce(
+        Subquery(queryset.order_by().values(group).annotate(total=Sum(field)).values("total")[:1]),
+        Value(0),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def index(request):
+    """The reports the user can read, as three lists (contracts, operations, buyers)."""
+    view = request.GET.get("vue") if request.GET.get("vue") in dict(VIEWS) else "marches"
+    q = request.GET.get("q", "").strip()[:100]
+    user = request.user
+    if view == "marches":
+        objects = (
+            Contract.objects.for_user(user)
+            .select_related("buyer", "operation")
+            .annotate(
+                required=_sum_subquery(
+                    Clause.objects.filter(lot__contract=OuterRef("pk")),
+                    "lot__contract",
+                    "required_hours",
+                ),
+                done=_sum_subquery(
+                    HoursDeclaration.objects.filter(mission__lot__contract=OuterRef("pk")),
+                    "mission__lot__contract",
+                    "hours",
+                ),
+            )
+            .order_by("-notification_date", "reference", "pk")
+        )
+        if q:
+            objects = objects.filter(
+                Q(reference__icontains=q) | Q(object__icontains=q) | Q(buyer__name__icontains=q)
+            )
+    elif view == "operations":
+        objects = (
+            Operation.objects.for_user(user)
+            .select_related("buyer", "qpv")
+            .annotate(contract_count=Count("contracts"))
+            .order_by("name", "pk")
+        )
+        if q:
+            objects = objects.filter(Q(name__icontains=q) | Q(buyer__name__icontains=q))
+    else:
+        objects = (
+            Buyer.objects.for_user(user)
+            .annotate(contract_count=Count("contracts"))
+            .order_by("name", "pk")
+        )
+        if q:
+            objects = objects.filter(Q(name__icontains=q) | Q(siret__icontains=q))
+    page = _page(request, objects, PER_PAGE)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "title": "Bilans de la clause sociale",
+            "view": view,
+            "views": [
+                {"code": code, "label": label, "current": code == view} for code, label in VIEWS
+            ],
+            "q": q,
+            "page_obj": page,
+        },
+    )
+
+
+def _contract_report(request, pk):
+    contract = get_object_or_404(
+        Contract.objects.for_user(request.user).select_related(
+            "buyer", "operation", "organisation"
+        ),
+        pk=pk,
+    )
+    lots = Lot.objects.for_user(request.user).filter(contract=contract)
+    return contract, reports.contract_report(contract, lots)
+
+
+def _operation_report(request, pk):
+    operation = get_object_or_404(
+        Operation.objects.for_user(request.user).select_related("buyer", "qpv", "organisation"),
+        pk=pk,
+    )
+    lots = Lot.objects.for_user(request.user).filter(contract__operation=operation)
+    return operation, reports.operation_report(operation, lots)
+
+
+def _buyer_report(request, pk):
+    buyer = get_object_or_404(
+        Buyer.objects.for_user(request.user).select_related("organisation"), pk=pk
+    )
+    lots = Lot.objects.for_user(request.user).filter(contract__buyer=buyer)
+    return buyer, reports.buyer_report(buyer, lots)
+
+
+BUILDERS = {"contract": _contract_report, "operation": _operation_report, "buyer": _buyer_report}
+
+
+def report_view(request, pk, *, kind, fmt="html"):
+    obj, report = BUILDERS[kind](request, pk)
+    if fmt == "html":
+        return render(
+            request,
+            "reports/report.html",
+            {"title": report.title, "report": report, "for_pdf": False, "kind": kind, "pk": pk},
+        )
+    audit.log(
+        actor=request.user,
+        action="insertion.report_downloaded",
+        obj=obj,
+        object_repr=f"{report.title} ({fmt.upper()})"[:255],
+    )
+    if fmt == "pdf":
+        response = HttpResponse(report.pdf(), content_type="application/pdf")
+    else:
+        response = HttpResponse(report.xlsx(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}.{fmt}"'
+    return response
