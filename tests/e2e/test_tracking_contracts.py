@@ -27,29 +27,12 @@ from tests.tracking.factories import (
 
 pytestmark = pytest.mark.e2e
 
-NAVIGATION = "clauses.www.tracking.navigation.workspace_navigation"
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "")
 
 
 def _shot(page, name):
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
-
-
-@pytest.fixture(autouse=True)
-def _workspace_navigation(settings):
-    """The header's workspace menu (a context processor the settings may not list yet)."""
-    options = settings.TEMPLATES[0]["OPTIONS"]
-    if NAVIGATION not in options["context_processors"]:
-        settings.TEMPLATES = [
-            {
-                **settings.TEMPLATES[0],
-                "OPTIONS": {
-                    **options,
-                    "context_processors": [*options["context_processors"], NAVIGATION],
-                },
-            }
-        ]
 
 
 def _open_workspace_menu(page, entry):

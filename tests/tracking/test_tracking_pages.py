@@ -32,23 +32,11 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 3, 16)
-NAVIGATION = "clauses.www.tracking.navigation.workspace_navigation"
 
 
 @pytest.fixture(autouse=True)
-def _navigation_and_today(settings, monkeypatch):
-    """The header's workspace menu (context processor) and a fixed « today »."""
-    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    if NAVIGATION not in processors:
-        settings.TEMPLATES = [
-            {
-                **settings.TEMPLATES[0],
-                "OPTIONS": {
-                    **settings.TEMPLATES[0]["OPTIONS"],
-                    "context_processors": [*processors, NAVIGATION],
-                },
-            }
-        ]
+def _today(monkeypatch):
+    """A fixed « today »."""
     monkeypatch.setattr("clauses.www.tracking.views._today", lambda: TODAY)
 
 
