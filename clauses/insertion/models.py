@@ -258,8 +258,14 @@ class HoursDeclarationQuerySet(ScopedQuerySet):
 class HoursDeclaration(models.Model):
     """The insertion hours a participant worked on a mission in one month."""
 
+    # No index of its own: the unique (mission, month) index serves every lookup by mission,
+    # and each index costs a bulk import of hours as much as a bare COPY (bench/import.py).
     mission = models.ForeignKey(
-        Mission, verbose_name="mission", on_delete=models.CASCADE, related_name="hours"
+        Mission,
+        verbose_name="mission",
+        on_delete=models.CASCADE,
+        related_name="hours",
+        db_index=False,
     )
     month = models.DateField("mois", help_text="Premier jour du mois.")
     hours = models.DecimalField(
