@@ -344,3 +344,26 @@ def test_index_queries_stay_flat(client, facilitator, django_assert_max_num_quer
         tracked_contract(facilitator.organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("reports:index"))
+
+
+def test_pdf_without_pango_says_why_and_keeps_the_report(client, facilitator, tracked, monkeypatch):
+    """A server without Pango (WeasyPrint raises OSError when imported): a French message on
+    the report's page, no error page, no download audited."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def without_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_pango)
+    client.force_login(facilitator.user)
+    contract = tracked["contract"]
+    response = client.get(reverse("reports:contract_pdf", args=[contract.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("reports:contract", args=[contract.pk]), 302)]
+    page = text(response.content.decode())
+    assert "Le PDF ne peut pas être produit sur ce serveur : la bibliothèque Pango manque" in page
+    assert f"Bilan de la clause sociale — marché {contract.reference}" in page
+    assert not AuditEntry.objects.filter(action="insertion.report_downloaded").exists()

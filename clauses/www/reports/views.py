@@ -3,10 +3,13 @@ a spreadsheet from the same figures. Read by whoever reads the contracts (``for_
 the facilitator organisation, its coordinator, national administrators and the buyer itself
 for its own contracts. Downloads are audited."""
 
+import logging
+
+from django.contrib import messages
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from clauses.core import audit
 from clauses.core.exports import CONTENT_TYPES
@@ -15,6 +18,8 @@ from clauses.procurement.models import Buyer, Clause, Contract, Lot, Operation
 from clauses.www.workspace.views import _page
 
 from . import report as reports
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 30
 VIEWS = [("marches", "Marchés"), ("operations", "Opérations"), ("acheteurs", "Acheteurs")]
@@ -127,15 +132,27 @@ def report_view(request, pk, *, kind, fmt="html"):
             "reports/report.html",
             {"title": report.title, "report": report, "for_pdf": False, "kind": kind, "pk": pk},
         )
+    if fmt == "pdf":
+        try:
+            content = report.pdf()
+        except OSError:
+            # WeasyPrint loads Pango when imported: a server without it still serves the rest.
+            logger.exception("PDF report unavailable: WeasyPrint cannot load its libraries")
+            messages.error(
+                request,
+                "Le PDF ne peut pas être produit sur ce serveur : la bibliothèque Pango manque "
+                "(paquet Debian libpango-1.0-0). Le bilan reste disponible en ligne et en "
+                "tableur (XLSX).",
+            )
+            return redirect(f"reports:{kind}", pk=pk)
+        response = HttpResponse(content, content_type="application/pdf")
+    else:
+        response = HttpResponse(report.xlsx(), content_type=CONTENT_TYPES["xlsx"])
     audit.log(
         actor=request.user,
         action="insertion.report_downloaded",
         obj=obj,
         object_repr=f"{report.title} ({fmt.upper()})"[:255],
     )
-    if fmt == "pdf":
-        response = HttpResponse(report.pdf(), content_type="application/pdf")
-    else:
-        response = HttpResponse(report.xlsx(), content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{report.filename}.{fmt}"'
     return response
