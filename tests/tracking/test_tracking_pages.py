@@ -655,7 +655,7 @@ def test_contract_detail_queries_stay_flat(logged, facilitator, django_assert_ma
             lot = LotFactory(contract=contract)
             ClauseFactory(lot=lot)
             LotCompanyFactory(lot=lot)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             assert logged.get(url).status_code == 200
 
 
@@ -694,3 +694,27 @@ def test_header_menu_depends_on_the_role(client, facilitator):
     client.force_login(company.user)
     header = client.get(reverse("workspace:home")).content.decode().split("</header>")[0]
     assert ">Marchés</a>" not in header
+
+
+def test_contract_detail_lists_companies_with_missions_on_a_lot_they_are_not_attached_to(
+    logged, facilitator
+):
+    objects = tracked_contract(facilitator.organisation)
+    etti = CompanyFactory(
+        organisation=facilitator.organisation, name="Tremplin Intérim 93", kind="etti"
+    )
+    mission = MissionFactory(
+        participant=ParticipantFactory(organisation=facilitator.organisation),
+        lot=objects["lot"],
+        company=etti,
+        modality="etti",
+    )
+    HoursDeclarationFactory(mission=mission, month=datetime.date(2025, 2, 1), hours=Decimal(70))
+    response = logged.get(reverse("tracking:contract_detail", args=[objects["contract"].pk]))
+    page = re.sub(r"\s+", " ", unescape(response.content.decode()))
+    row = re.search(r"<tr>(?:(?!</tr>).)*Tremplin Intérim 93(?:(?!</tr>).)*</tr>", page)
+    assert row, "the ETTI's row is missing"
+    cells = re.findall(r"<td>\s*(.*?)\s*</td>", row.group(0))
+    assert cells[1:4] == ["Missions sans rattachement au lot", "1", "70 h"]
+    assert reverse("tracking:company_detail", args=[etti.pk]) in row.group(0)
+    assert "Retirer" not in row.group(0)

@@ -330,6 +330,9 @@ def contract_detail(request, pk):
         .annotate(total=Count("pk"))
         .order_by()
     }
+    mission_companies = Company.objects.in_bulk(
+        {company_id for _lot, company_id in missions_per_company}
+    )
     for lot in lots:
         lot.label = str(lot)
         lot.the_clause = getattr(lot, "clause", None)
@@ -346,13 +349,27 @@ def contract_detail(request, pk):
         )
         anru_target = lot.the_clause.anru_target_hours if lot.the_clause else None
         lot.anru = progress.Progress(lot.hours_done_qpv, anru_target) if anru_target else None
+        links = list(lot.lot_companies.all())
+        attached = {link.company_id for link in links}
+        # Companies whose missions are on the lot without being attached to it (an ETTI
+        # placing workers, say) are listed too: every hour of the lot has its company.
+        unattached = sorted(
+            (
+                mission_companies[company_id]
+                for lot_id, company_id in missions_per_company
+                if lot_id == lot.pk and company_id not in attached
+            ),
+            key=lambda company: company.name,
+        )
         lot.companies = [
             {
                 "link": link,
-                "hours": per_company.get((lot.pk, link.company_id), 0),
-                "missions": missions_per_company.get((lot.pk, link.company_id), 0),
+                "company": company,
+                "hours": per_company.get((lot.pk, company.pk), 0),
+                "missions": missions_per_company.get((lot.pk, company.pk), 0),
             }
-            for link in lot.lot_companies.all()
+            for link, company in [(link, link.company) for link in links]
+            + [(None, company) for company in unattached]
         ]
     monthly = list(
         HoursDeclaration.objects.filter(mission__lot__contract=contract)
@@ -368,7 +385,7 @@ def contract_detail(request, pk):
     )
     visible_companies = set(
         Company.objects.for_user(user)
-        .filter(lot_companies__lot__contract=contract)
+        .filter(Q(lot_companies__lot__contract=contract) | Q(pk__in=list(mission_companies)))
         .values_list("pk", flat=True)
     )
     return render(
