@@ -337,27 +337,33 @@ def parse_hours(value, *, field="hours"):
         ) from None
 
 
-def check_hours(*, mission, month, hours, field="hours"):
-    """The rules of one monthly declaration; returns (first-of-month, Decimal hours)."""
+def check_hours_value(hours, *, month=None, field="hours"):
+    """The rules of a number of hours whatever its mission: a Decimal, not negative, under
+    the monthly ceiling (``month``, when known, only names the month in the message)."""
     hours = parse_hours(hours, field=field)
-    month = first_of_month(month)
-    if month.year < 1900 or month.year > 2100:
-        raise DomainError(
-            f"Mois : {month.isoformat()} n'est pas une date plausible.", field="month"
-        )
+    when = f" en {month_label(month)}" if month else ""
     if hours < 0:
         raise DomainError(
-            f"Heures : {hours} h en {month_label(month)} — un nombre d'heures ne peut pas "
-            "être négatif.",
+            f"Heures : {hours} h{when} — un nombre d'heures ne peut pas être négatif.",
             field=field,
         )
     ceiling = settings.MAX_HOURS_PER_MONTH
     if hours > ceiling:
         raise DomainError(
-            f"Heures : {hours} h en {month_label(month)} dépasse le plafond plausible de "
-            f"{ceiling} h par mois.",
+            f"Heures : {hours} h{when} dépasse le plafond plausible de {ceiling} h par mois.",
             field=field,
         )
+    return hours
+
+
+def check_hours(*, mission, month, hours, field="hours"):
+    """The rules of one monthly declaration; returns (first-of-month, Decimal hours)."""
+    month = first_of_month(month)
+    if month.year < 1900 or month.year > 2100:
+        raise DomainError(
+            f"Mois : {month.isoformat()} n'est pas une date plausible.", field="month"
+        )
+    hours = check_hours_value(hours, month=month, field=field)
     if hours > 0 and not _month_within(month, mission.start_date, mission.end_date):
         end = f"au {mission.end_date:%d/%m/%Y}" if mission.end_date else "sans date de fin"
         raise DomainError(

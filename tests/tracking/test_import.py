@@ -453,6 +453,33 @@ def test_every_error_is_listed_not_only_the_first(org, tracked):
     assert report.error_count == 4
 
 
+def test_wrong_hours_are_reported_even_on_a_line_with_other_errors(org, tracked):
+    """Negative hours or hours over the ceiling are wrong whatever the mission: they are
+    listed with the line's other errors, not after the file is fixed once."""
+    report = run(
+        org,
+        {
+            "Heures": [
+                ["P-001", "2025-TX-001", "1", "", "", "13/2025", "-4"],
+                ["P-001", "2025-TX-999", "1", COMPANY_SIRET, "", "03/2025", "250"],
+            ]
+        },
+    )
+    assert [(p.line, p.column) for p in report.errors] == [
+        (2, "SIRET de l'entreprise"),
+        (2, "Mois"),
+        (2, "Heures"),
+        (3, "Référence du marché"),
+        (3, "Heures"),
+    ]
+    messages = [p.message for p in report.errors]
+    assert messages[2] == "Heures : -4 h — un nombre d'heures ne peut pas être négatif."
+    assert messages[4] == (
+        "Heures : 250 h en mars 2025 dépasse le plafond plausible de 200 h par mois."
+    )
+    assert not report.written and not HoursDeclaration.objects.exists()
+
+
 def test_nothing_is_written_while_an_error_remains(org, tracked):
     report = run(
         org,

@@ -537,7 +537,23 @@ class Importer:
                 if ok:
                     yield row
                 else:
+                    if sheet == "hours":
+                        self._check_hours_value(row)
                     self._fail_key(row)
+
+    def _check_hours_value(self, row):
+        """Hours wrong in themselves (negative, over the monthly ceiling) are reported even
+        when the line has other errors or its mission cannot be found: every error at once."""
+        raw = row.values.get("hours", EMPTY)
+        if raw is EMPTY:
+            return
+        month = row.values.get("month")
+        try:
+            insertion_services.check_hours_value(
+                raw, month=month if isinstance(month, datetime.date) else None
+            )
+        except DomainError as exc:
+            self._domain_error(row, exc)
 
     def _fail_key(self, row):
         """A line in error: later lines referring to its object get no second error."""
@@ -1214,6 +1230,7 @@ class Importer:
             if mission is None:
                 mission = self._find_mission(row, v, month)
                 if mission is None:
+                    self._check_hours_value(row)
                     continue
                 mission_cache[cache_key] = mission
             raw = v["hours"]
