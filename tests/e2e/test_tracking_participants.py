@@ -20,6 +20,7 @@ from tests.tracking.factories import (
     ContractFactory,
     LotCompanyFactory,
     LotFactory,
+    ParticipantFactory,
 )
 
 pytestmark = pytest.mark.e2e
@@ -213,3 +214,36 @@ def test_hours_grid_works_without_javascript(browser, live_server, browser_error
         expect(page.locator("#total-annee")).to_have_text("192,5")
     finally:
         context.close()
+
+
+def test_a_company_chosen_while_the_lot_s_companies_load_is_kept(
+    page, login, live_server, world, monkeypatch
+):
+    """The company list is refreshed (htmx) when the lot changes; a company chosen before the
+    refresh arrives stays chosen (keep-choices.js), as a quick keyboard user would expect."""
+    import time
+
+    from clauses.www.insertion import views
+
+    participant = ParticipantFactory(
+        organisation=world["contract"].organisation, identifier="P-00077"
+    )
+    render = views.render
+
+    def slow_render(request, template_name, *args, **kwargs):
+        if template_name == "insertion/_company_field.html":
+            time.sleep(1.5)  # a slow network: the person chooses before the answer
+        return render(request, template_name, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render", slow_render)
+    login(world["user"])
+    page.goto(reverse("insertion:mission_create"))
+    page.get_by_label("Participant").select_option(value=str(participant.pk))
+    page.get_by_label("Marché et lot").select_option(label="2025-TX-0042 — Lot 2 — Peinture")
+    company = page.get_by_label("Entreprise")
+    company.select_option(label="Autre entreprise")  # not (yet) attached to the lot
+    # The refreshed list arrives: the lot's companies first, the choice kept.
+    expect(company.locator("optgroup[label='Entreprises du lot'] option")).to_have_text(
+        "Peintures du Nord"
+    )
+    expect(company.locator("option:checked")).to_have_text("Autre entreprise")
