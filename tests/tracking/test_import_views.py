@@ -160,7 +160,8 @@ def test_large_files_are_checked_and_written_in_the_background(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("transfers:import_confirm", args=[token]))
     write = JobProgress.objects.exclude(pk=check.pk).get()
-    assert response.url == reverse("workspace:job", args=[write.pk])
+    # The import page itself follows the write, then shows what was imported.
+    assert response.url == reverse("transfers:import_preview", args=[token])
     write.refresh_from_db()
     assert write.status == JobProgress.Status.DONE
     assert write.message.startswith("Import terminé : 2 créations")
@@ -170,7 +171,42 @@ def test_large_files_are_checked_and_written_in_the_background(
         datetime.date(2025, 3, 1),
         datetime.date(2025, 4, 1),
     ]
-    assert client.get(reverse("transfers:import_preview", args=[token])).context["is_done"]
+    done = client.get(reverse("transfers:import_preview", args=[token]))
+    assert done.context["is_done"]
+    assert "Voir les marchés" in done.text
+
+
+def test_preview_follows_a_background_write_then_reloads(
+    client, facilitator, org, tracked, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(views, "SYNC_LINES", 0)
+    client.force_login(facilitator)
+    content = workbook({"Heures": [hours_row("03/2025", "35")]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, ("suivi.xlsx", content))
+    token = client.get(response.url).context["pending"].token
+    # The write is queued, not run yet (its commit callback is not executed here).
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("transfers:import_confirm", args=[token]))
+    page = client.get(reverse("transfers:import_preview", args=[token]))
+    assert page.context["is_writing"]
+    assert "Import en cours (0 %)" in page.text and 'hx-trigger="every 1s"' in page.text
+    polled = client.get(
+        reverse("transfers:import_preview", args=[token]), headers={"HX-Request": "true"}
+    )
+    assert "Import en cours" in polled.text and "HX-Refresh" not in polled
+    write = JobProgress.objects.latest("pk")
+    write.status = JobProgress.Status.FAILED
+    write.message = "La tâche a échoué de façon inattendue."
+    write.save()
+    polled = client.get(
+        reverse("transfers:import_preview", args=[token]), headers={"HX-Request": "true"}
+    )
+    assert polled["HX-Refresh"] == "true"
+    page = client.get(reverse("transfers:import_preview", args=[token]))
+    assert "L’import n’a pas abouti" in page.text
+    assert "Rien n’a été écrit" in page.text
+    assert not tracked["mission"].hours.exists()
 
 
 def test_preview_polls_while_the_check_runs(client, facilitator, org, monkeypatch):

@@ -83,12 +83,17 @@ def import_preview(request, token):
         # The upload is the organisation's: any of its facilitators follows its job.
         job = JobProgress.objects.filter(pk=pending.job_id).first()
     if request.htmx:
-        # The progress block polls this page; once the check is over, reload it whole.
-        if pending.status != CHECKING or job is None or job.is_finished:
+        # The progress block polls this page; once the check or the write is over, reload
+        # it whole.
+        if pending.status not in {CHECKING, WRITING} or job is None or job.is_finished:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
-        return render(request, "transfers/_checking.html", {"pending": pending, "job": job})
+        return render(
+            request,
+            "transfers/_checking.html",
+            {"pending": pending, "job": job, "is_writing": pending.status == WRITING},
+        )
     report = pending.report
     errors = report.errors[:PREVIEW_ERRORS] if report else []
     return render(
@@ -130,7 +135,8 @@ def import_confirm(request, token):
         )
         pending.status, pending.job_id = WRITING, job.pk
         pending.save()
-        return redirect(job)
+        # The preview page follows the write, then shows what was imported.
+        return redirect("transfers:import_preview", token=token)
     report = run_import(
         pending.read_files(), organisation=organisation, actor=request.user, write=True
     )
