@@ -14,6 +14,7 @@ from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Out
 from clauses.territories import geo
 from clauses.territories.geocoding import GeocodedAddress, GeocodingError
 from clauses.territories.models import Commune, PostalCode, Qpv
+from clauses.www.insertion import views
 from tests.factories import DepartementFactory, MembershipFactory, OrganisationFactory
 
 from .factories import (
@@ -823,6 +824,31 @@ def test_grid_ignores_missions_of_another_contract(logged, grid, organisation):
     ).exists()
 
 
+def test_with_many_contracts_the_grid_s_contract_is_searched_not_listed(
+    client, grid, organisation, monkeypatch
+):
+    """A national reader follows thousands of contracts: no select of them all (3 s and
+    megabytes of options at the national scale), a search by reference or object instead."""
+    monkeypatch.setattr(views, "GRID_CHOICES_LIMIT", 1)
+    other = tracked_contract(organisation)["contract"]
+    client.force_login(MembershipFactory(national_admin=True).user)
+    url = reverse("insertion:hours_grid")
+    page = _text(client.get(url))
+    assert 'name="marche"' not in page and 'name="recherche"' in page
+    assert "ouvrez-le depuis" in page
+    contract = grid["contract"]
+    found = client.get(url, {"recherche": contract.reference.lower()})
+    assert found.context["found"] == [contract]
+    assert f'href="{url}?marche={contract.pk}"' in _text(found)
+    assert client.get(url, {"recherche": "introuvable"}).context["found"] == []
+    # The contract chosen: carried hidden by the lot, company and year form.
+    page = client.get(grid["url"])
+    text = _text(page)
+    assert f'<input type="hidden" name="marche" value="{contract.pk}"' in text
+    assert other.reference not in text
+    assert page.context["rows"]
+
+
 def test_grid_is_read_only_and_anonymous_for_a_national_admin(client, grid):
     client.force_login(MembershipFactory(national_admin=True).user)
     response = client.get(grid["url"])
@@ -894,7 +920,7 @@ def test_grid_queries_stay_flat(logged, grid, organisation, django_assert_max_nu
                 company=grid["company"],
             )
             HoursDeclarationFactory(mission=mission, month=datetime.date(2025, 4, 1))
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert logged.get(grid["url"]).status_code == 200
         with django_assert_max_num_queries(16):
             logged.post(grid["url"], {_cell(mission, 5): "7"}, headers={"HX-Request": "true"})

@@ -572,10 +572,16 @@ class HoursGridForm(DsfrForm):
     )
     annee = forms.TypedChoiceField(label="Année", coerce=int)
 
-    def __init__(self, *args, contracts, contract=None, years, show_organisation, **kwargs):
+    def __init__(
+        self, *args, contracts, contract=None, years, show_organisation, many=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["marche"].queryset = contracts
         self.fields["marche"].show_organisation = show_organisation
+        if many:
+            # Thousands of contracts (a national reader) make no list to choose from: the
+            # contract is found by the search next to the form, and carried here hidden.
+            self.fields["marche"].widget = forms.HiddenInput()
         if contract is not None:
             self.fields["lot"].queryset = (
                 contract.lots.filter(clause__isnull=False)

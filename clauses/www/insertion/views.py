@@ -616,6 +616,11 @@ def _may_read_hours(user):
     return perms.can_track(user) or user.is_national_admin or user.has_role(Role.COORDINATOR)
 
 
+# Above this many contracts, the grid's contract is found by a search, not in a list.
+GRID_CHOICES_LIMIT = 300
+GRID_SEARCH_RESULTS = 20
+
+
 def _grid_contracts(user):
     """Contracts with a clause whose figures the user reads (not a buyer's reader)."""
     return (
@@ -717,6 +722,8 @@ def hours_grid(request):
     show_organisation = (
         user.is_national_admin or user.has_role(Role.COORDINATOR) or len(writer_orgs) > 1
     )
+    many = contracts.count() > GRID_CHOICES_LIMIT
+    search = request.GET.get("recherche", "").strip()[:100]
     context = {
         "title": "Heures mensuelles",
         "contract": contract,
@@ -724,11 +731,26 @@ def hours_grid(request):
         "show_nav": bool(writer_orgs),
         "rows": None,
         "can_write": False,
+        "many": many,
+        "search": search,
+        "found": (
+            list(
+                contracts.filter(Q(reference__icontains=search) | Q(object__icontains=search))[
+                    :GRID_SEARCH_RESULTS
+                ]
+            )
+            if many and search
+            else None
+        ),
+        "search_limit": GRID_SEARCH_RESULTS,
     }
     if contract is None:
         context["has_contracts"] = contracts.exists()
         context["form"] = HoursGridForm(
-            contracts=contracts, years=[today.year], show_organisation=show_organisation
+            contracts=contracts,
+            years=[today.year],
+            show_organisation=show_organisation,
+            many=many,
         )
         return render(request, "insertion/hours_grid.html", context)
 
@@ -749,6 +771,7 @@ def hours_grid(request):
             contract=contract,
             years=years,
             show_organisation=show_organisation,
+            many=many,
         )
 
     form = selection_form()
