@@ -718,3 +718,14 @@ def test_contract_detail_lists_companies_with_missions_on_a_lot_they_are_not_att
     assert cells[1:4] == ["Missions sans rattachement au lot", "1", "70 h"]
     assert reverse("tracking:company_detail", args=[etti.pk]) in row.group(0)
     assert "Retirer" not in row.group(0)
+
+
+def test_contract_page_leads_coordinators_and_national_admins_to_its_monthly_hours(client):
+    objects = tracked_contract(OrganisationFactory())
+    url = reverse("tracking:contract_detail", args=[objects["contract"].pk])
+    grid = f"{reverse('insertion:hours_grid')}?marche={objects['contract'].pk}"
+    client.force_login(MembershipFactory(national_admin=True).user)
+    page = unescape(client.get(url).content.decode())
+    assert f'href="{grid}">Heures par mois</a>' in page
+    assert "Saisir les heures" not in page
+    assert client.get(grid).status_code == 200

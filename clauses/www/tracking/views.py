@@ -21,6 +21,7 @@ from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clauses.accounts.enums import Role
 from clauses.core.exceptions import DomainError
 from clauses.insertion.enums import OutcomeMoment
 from clauses.insertion.models import HoursDeclaration, Mission
@@ -400,6 +401,8 @@ def contract_detail(request, pk):
             "monthly": monthly,
             "missions_count": sum(lot.missions_count for lot in lots),
             "can_edit": perms.can_edit(user, contract.organisation_id),
+            # Coordinators and national administrators read the monthly grid, not buyers.
+            "can_read_hours": user.is_national_admin or user.has_role(Role.COORDINATOR),
             "tolerance_percent": int(progress.BEHIND_TOLERANCE * 100),
         },
     )
