@@ -24,9 +24,14 @@ from .models import JobProgress
 logger = logging.getLogger(__name__)
 
 
-def start_job(*, user, label, task, **task_kwargs):
-    """Record a job and enqueue ``task(job_id=…, **task_kwargs)`` once the transaction commits."""
-    job = JobProgress.objects.create(started_by=user, label=label)
+def start_job(*, user, label, task, back_url="", back_label="", **task_kwargs):
+    """Record a job and enqueue ``task(job_id=…, **task_kwargs)`` once the transaction commits.
+
+    ``back_url`` and ``back_label``: the link back from the job's page (the page that
+    started it)."""
+    job = JobProgress.objects.create(
+        started_by=user, label=label, back_url=back_url, back_label=back_label
+    )
 
     def enqueue():
         result = task.enqueue(job_id=job.pk, **task_kwargs)

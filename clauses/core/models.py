@@ -85,6 +85,9 @@ class JobProgress(models.Model):
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
     result_file = models.FileField("résultat", upload_to="jobs/%Y/%m/", blank=True)
+    # Where the person goes back from the job's page (the page that started it).
+    back_url = models.CharField("page de retour", max_length=500, blank=True)
+    back_label = models.CharField("libellé du retour", max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -241,3 +241,6 @@ def test_large_export_runs_in_the_background(
     with job.result_file.open("rb") as f:
         assert list(read_workbook(f.read())) == [s.title for s in columns.SHEETS]
     assert AuditEntry.objects.filter(action="insertion.export").count() == 1
+    # The job's page leads back to the export page.
+    page = client.get(response.url).content.decode()
+    assert f'href="{reverse("transfers:export")}">Retour à l&#x27;export des données</a>' in page

@@ -115,6 +115,8 @@ def recueil(request):
                 user=request.user,
                 label="Recueil des bonnes pratiques (PDF)",
                 task=build_recueil,
+                back_url=request.get_full_path(),
+                back_label="Retour au recueil",
                 filters=form.filters(),
             )
             return redirect(job)

@@ -269,6 +269,8 @@ def send_invitations(request, pk):
         user=request.user,
         label=f"{label} : {survey.title}",
         task=tasks.send_invitations,
+        back_url=reverse("survey_admin:contacts", args=[survey.pk]),
+        back_label="Retour aux destinataires de l'enquête",
         survey_id=survey.pk,
         reminder=reminder,
     )

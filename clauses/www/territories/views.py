@@ -123,6 +123,8 @@ def qpv_csv_upload(request):
         user=request.user,
         label=f"Recherche des QPV : {upload.name}",
         task=qpv_csv_lookup,
+        back_url=request.path,
+        back_label="Retour à la recherche des QPV",
         path=path,
         filename=upload.name,
         on=on.isoformat() if on else None,

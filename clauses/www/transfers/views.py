@@ -9,6 +9,7 @@ Export: the organisation's data in the import format, XLSX or CSV.
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clauses.core.jobs import start_job
@@ -195,6 +196,8 @@ def export_file(request, fmt):
             user=request.user,
             label=f"Export des données de {organisation} ({fmt.upper()})",
             task=tasks.export_data,
+            back_url=reverse("transfers:export"),
+            back_label="Retour à l'export des données",
             organisation_id=organisation.pk,
             fmt=fmt,
             sheet_key=sheet.key if sheet else "",
