@@ -24,7 +24,7 @@ CONTENT_TYPES = {
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(value):
+def neutralise(value):
     """A text starting like a formula is prefixed with ' so spreadsheets show it as text."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
@@ -40,7 +40,7 @@ def _csv_value(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return str(value).replace(".", ",")
-    return _safe(value)
+    return neutralise(value)
 
 
 def render_csv(rows, *, title=""):
@@ -65,7 +65,7 @@ def render_xlsx(rows, *, title="Export"):
         cell.font = Font(bold=True)
     widths = {index: len(str(name)) for index, name in enumerate(header, start=1)}
     for row_number, row in enumerate(rows, start=2):
-        sheet.append([_safe(value) for value in row])
+        sheet.append([neutralise(value) for value in row])
         for index, value in enumerate(row, start=1):
             if isinstance(value, datetime.datetime):
                 sheet.cell(row=row_number, column=index).number_format = "DD/MM/YYYY HH:MM"

@@ -12,9 +12,18 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, Sum
 from stdnum import luhn
 
-from clauses.insertion.enums import AgeBand, OutcomeMoment, Sex
+from clauses.insertion.enums import (
+    AgeBand,
+    Criterion,
+    EducationLevel,
+    Modality,
+    OutcomeMoment,
+    Sex,
+    WorkContractType,
+)
 from clauses.insertion.models import HoursDeclaration, Mission, Outcome, age_band
-from clauses.procurement.enums import ContractKind, LegalBasis
+from clauses.procurement import calculator
+from clauses.procurement.enums import CalculationMethod, ContractKind, LegalBasis
 
 ZERO = Decimal(0)
 
@@ -227,6 +236,63 @@ STREETS = [
     "résidence Les Peupliers",
     "cité des Fleurs",
 ]
+
+
+# Weighted draws shared by both scales: (value, weight) pairs for ``weighted``.
+EDUCATION = [
+    (EducationLevel.NONE, 34),
+    (EducationLevel.LEVEL_3, 36),
+    (EducationLevel.LEVEL_4, 17),
+    (EducationLevel.LEVEL_5, 5),
+    (EducationLevel.LEVEL_6_PLUS, 2),
+    (EducationLevel.UNKNOWN, 6),
+]
+WORK_CONTRACTS = {
+    Modality.DIRECT_HIRE: [
+        (WorkContractType.CDD, 55),
+        (WorkContractType.CDI, 20),
+        (WorkContractType.APPRENTICESHIP, 10),
+        (WorkContractType.PROFESSIONALISATION, 15),
+    ],
+    Modality.ETTI: [(WorkContractType.TEMPORARY, 1)],
+    Modality.AI: [(WorkContractType.AI_MADE_AVAILABLE, 1)],
+    Modality.GEIQ: [
+        (WorkContractType.PROFESSIONALISATION, 85),
+        (WorkContractType.APPRENTICESHIP, 15),
+    ],
+    Modality.TEMP_AGENCY: [(WorkContractType.TEMPORARY, 1)],
+    Modality.SIAE_SUBCONTRACTING: [(WorkContractType.CDDI, 1)],
+    Modality.EA_SUBCONTRACTING: [(WorkContractType.CDD, 60), (WorkContractType.CDI, 40)],
+    Modality.TRAINING: [(WorkContractType.TRAINING, 1)],
+}
+# Eligibility criterion added to a participant's others (or given when none applies).
+EXTRA_CRITERIA = [
+    (Criterion.LONG_TERM_JOBSEEKER, 40),
+    (Criterion.RSA, 30),
+    (Criterion.ASS, 7),
+    (Criterion.RQTH, 10),
+    (Criterion.AAH, 3),
+]
+
+
+def weighted(rng, pairs):
+    """One value of the (value, weight) ``pairs``, drawn with ``rng``."""
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def fixed_clause(legal_basis, hours):
+    """The values of a clause whose hours the buyer fixed (no calculation), with the note
+    the calculator page would write."""
+    return {
+        "legal_basis": legal_basis,
+        "required_hours": hours,
+        "calculation_method": CalculationMethod.FIXED,
+        "calculation_note": (
+            "Volume fixé par l'acheteur dans le cahier des charges : "
+            f"{calculator.format_number(hours)}\u00a0heures d'insertion."
+        ),
+    }
 
 
 def person_name(rng, sex):

@@ -72,7 +72,6 @@ from clauses.insertion import services as insertion_services
 from clauses.insertion.enums import (
     OUTCOME_KIND_OF_DETAIL,
     Criterion,
-    EducationLevel,
     Modality,
     OutcomeDetail,
     OutcomeMoment,
@@ -105,10 +104,14 @@ from clauses.territories.enums import QpvList, Zone, qpv_list_in_force
 from clauses.territories.models import Commune, Departement, Qpv
 
 from .tracking_common import (
+    EDUCATION,
+    EXTRA_CRITERIA,
     LAST_NAMES,
+    WORK_CONTRACTS,
     add_months,
     days_in_month,
     demo_siret,
+    fixed_clause,
     french_number,
     french_percent,
     largest_remainder,
@@ -116,6 +119,7 @@ from .tracking_common import (
     person_name,
     profile,
     round_to,
+    weighted,
 )
 from .tracking_common import share as ratio
 
@@ -328,24 +332,6 @@ KIND_CODES = {
     ContractKind.SUPPLIES: "FO",
     ContractKind.INTELLECTUAL: "PI",
 }
-WORK_CONTRACTS = {
-    Modality.DIRECT_HIRE: [
-        (WorkContractType.CDD, 55),
-        (WorkContractType.CDI, 20),
-        (WorkContractType.APPRENTICESHIP, 10),
-        (WorkContractType.PROFESSIONALISATION, 15),
-    ],
-    Modality.ETTI: [(WorkContractType.TEMPORARY, 1)],
-    Modality.AI: [(WorkContractType.AI_MADE_AVAILABLE, 1)],
-    Modality.GEIQ: [
-        (WorkContractType.PROFESSIONALISATION, 85),
-        (WorkContractType.APPRENTICESHIP, 15),
-    ],
-    Modality.TEMP_AGENCY: [(WorkContractType.TEMPORARY, 1)],
-    Modality.SIAE_SUBCONTRACTING: [(WorkContractType.CDDI, 1)],
-    Modality.EA_SUBCONTRACTING: [(WorkContractType.CDD, 60), (WorkContractType.CDI, 40)],
-    Modality.TRAINING: [(WorkContractType.TRAINING, 1)],
-}
 MODALITY_COMPANY = {
     Modality.ETTI: ["etti"],
     Modality.AI: ["ai"],
@@ -367,14 +353,6 @@ HOLDER_BY_KIND = {
     ContractKind.SUPPLIES: "supplies",
     ContractKind.INTELLECTUAL: "engineering",
 }
-EDUCATION = [
-    (EducationLevel.NONE, 34),
-    (EducationLevel.LEVEL_3, 36),
-    (EducationLevel.LEVEL_4, 17),
-    (EducationLevel.LEVEL_5, 5),
-    (EducationLevel.LEVEL_6_PLUS, 2),
-    (EducationLevel.UNKNOWN, 6),
-]
 EXIT_OUTCOMES = [
     (OutcomeDetail.CDI, 6),
     (OutcomeDetail.CDD_6_MONTHS, 8),
@@ -413,11 +391,6 @@ EXCEPTION_REASON = (
 
 class GenerationRefused(Exception):
     """The generation cannot run (message in French, for the command)."""
-
-
-def _weighted(rng, pairs):
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
 
 
 def _de(name):
@@ -655,7 +628,7 @@ def plan_structures(territories):
     names, plans = set(), []
     for index, departement in enumerate(slots):
         for attempt in range(12):  # another kind or town when the name is taken
-            kind = _weighted(rng, FACILITATOR_KINDS)
+            kind = weighted(rng, FACILITATOR_KINDS)
             commune = territories.pick_town(rng, departement.pk, towns=8 + 4 * attempt)
             commune_name = commune[1] if commune else departement.name
             epci = commune[3] if commune else ""
@@ -709,7 +682,7 @@ def _plan_buyers(plan, rng, territories, count):
     departement, region = plan.departement, plan.departement.region
     names = set()
     for j in range(count):
-        kind = _weighted(rng, BUYER_KINDS)
+        kind = weighted(rng, BUYER_KINDS)
         for _ in range(10):
             place = _place(rng, territories, plan)
             commune = territories.pick_town(rng, departement.pk, towns=30)
@@ -757,7 +730,7 @@ def _plan_companies(plan, rng, territories, count):
     names = set()
     roles = [(role, kind) for role, kind in REQUIRED_COMPANIES]
     mix = [((role, kind), weight) for role, kind, weight in COMPANY_MIX]
-    roles += [_weighted(rng, mix) for _ in range(count - len(roles))]
+    roles += [weighted(rng, mix) for _ in range(count - len(roles))]
     for j, (role, kind) in enumerate(roles):
         place = _place(rng, territories, plan)
         for _ in range(10):
@@ -850,15 +823,7 @@ def _required_hours(rng, lot, expected_hours, contract):
         hours = Decimal(round(lifetime))
         rate = Decimal(1) if fixed else Decimal("0.10")
         lot.amount = max(Decimal(20_000), round_to(hours * cost / (share * rate), 1000))
-        return {
-            "legal_basis": basis,
-            "required_hours": hours,
-            "calculation_method": CalculationMethod.FIXED,
-            "calculation_note": (
-                "Volume fixé par l'acheteur dans le cahier des charges : "
-                f"{calculator.format_number(hours)}\u00a0heures d'insertion."
-            ),
-        }
+        return fixed_clause(basis, hours)
     anru = contract.kind == ContractKind.WORKS and contract.operation is not None
     rate = (
         Decimal("0.05")
@@ -913,6 +878,17 @@ class PlannedParticipant:
     missions: list = dataclasses.field(default_factory=list)
     criteria: list = dataclasses.field(default_factory=list)
     obj: Participant | None = None
+
+
+def _companies_by_role(cache, structure):
+    """Role -> indexes of ``structure``'s companies with that role, computed once per
+    structure in ``cache`` (a dict keyed by structure index)."""
+    roles = cache.get(structure.index)
+    if roles is None:
+        roles = cache[structure.index] = {}
+        for index, company in enumerate(structure.companies):
+            roles.setdefault(company[3], []).append(index)
+    return roles
 
 
 def _monthly(rng, start, last_day, intensity):
@@ -975,11 +951,11 @@ class YearGenerator:
             structure = contract.structure
             if contract.kind == ContractKind.WORKS and structure.operations and rng.random() < 0.3:
                 contract.operation = rng.randrange(len(structure.operations))
-            count = _weighted(rng, lot_counts[contract.kind])
+            count = weighted(rng, lot_counts[contract.kind])
             kinds = rng.sample(LOT_KINDS[contract.kind], count)
             shares = [rng.uniform(0.5, 1.5) for _ in kinds]
             total = sum(shares)
-            basis = _weighted(rng, RESERVED_BASES if contract.reserved else NON_RESERVED_BASES)
+            basis = weighted(rng, RESERVED_BASES if contract.reserved else NON_RESERVED_BASES)
             for number, ((title, labour_share, _, _), share) in enumerate(
                 zip(kinds, shares, strict=True), start=1
             ):
@@ -1040,7 +1016,7 @@ class YearGenerator:
         )
         for k in range(count):
             last_one = k == count - 1
-            months = _weighted(rng, MISSION_MONTHS if last_one else MISSION_MONTHS[:5])
+            months = weighted(rng, MISSION_MONTHS if last_one else MISSION_MONTHS[:5])
             for _ in range(12):
                 lot = self._pick_lot(lots, cumulative)
                 first, last = lot.contract.window
@@ -1057,7 +1033,7 @@ class YearGenerator:
                 last_day = end
             if end is not None and end < start:
                 return
-            intensity = _weighted(rng, INTENSITIES)
+            intensity = weighted(rng, INTENSITIES)
             monthly = _monthly(rng, start, last_day, intensity)
             if not monthly:
                 return
@@ -1121,11 +1097,7 @@ class YearGenerator:
         companies_by_role = {}
         for mission in missions:
             structure = mission.lot.contract.structure
-            roles = companies_by_role.get(structure.index)
-            if roles is None:
-                roles = companies_by_role[structure.index] = {}
-                for index, company in enumerate(structure.companies):
-                    roles.setdefault(company[3], []).append(index)
+            roles = _companies_by_role(companies_by_role, structure)
             lot = mission.lot
             if id(mission) in assigned:
                 modality = assigned[id(mission)]
@@ -1137,7 +1109,7 @@ class YearGenerator:
                     mission.company = lot.co_contractor
                 else:
                     mission.company = lot.holder
-                mission.work_contract_type = _weighted(rng, WORK_CONTRACTS[modality])
+                mission.work_contract_type = weighted(rng, WORK_CONTRACTS[modality])
             else:
                 modality = Modality.DIRECT_HIRE
                 mission.company = lot.holder
@@ -1147,19 +1119,14 @@ class YearGenerator:
                 elif kind == CompanyKind.ESAT or lot.legal_basis == LegalBasis.RESERVED_PRISON:
                     mission.work_contract_type = WorkContractType.OTHER
                 else:
-                    mission.work_contract_type = _weighted(rng, WORK_CONTRACTS[modality][:2])
+                    mission.work_contract_type = weighted(rng, WORK_CONTRACTS[modality][:2])
             mission.modality = modality
 
     def plan_holders(self, lots):
         rng = self.rng
         by_role = {}
         for lot in lots:
-            structure = lot.contract.structure
-            roles = by_role.get(structure.index)
-            if roles is None:
-                roles = by_role[structure.index] = {}
-                for index, company in enumerate(structure.companies):
-                    roles.setdefault(company[3], []).append(index)
+            roles = _companies_by_role(by_role, lot.contract.structure)
             wanted = HOLDER_ROLES.get(lot.legal_basis) or [HOLDER_BY_KIND[lot.contract.kind]]
             candidates = [i for role in wanted for i in roles.get(role, [])]
             lot.holder = rng.choice(candidates)
@@ -1449,7 +1416,7 @@ def _write_year(generator, org_of, buyers, companies, operations):
             (j, AFFINITY[contract.kind].get(kind, 1.0))
             for j, (_, _, kind) in enumerate(structure.buyers)
         ]
-        buyer = buyers[(structure.index, _weighted(rng, buyer_pool))]
+        buyer = buyers[(structure.index, weighted(rng, buyer_pool))]
         place = territories.pick_town(rng, structure.departement.pk, towns=40)
         text, cpv = _contract_object(
             rng, contract, place[1] if place else structure.departement.name
@@ -1487,7 +1454,6 @@ def _write_year(generator, org_of, buyers, companies, operations):
     links = {}
     for lot in lots:
         clause_objects.append(Clause(lot=lot.obj, **lot.clause))
-        structure = lot.contract.structure
         links[(lot.obj.pk, lot.holder)] = (lot, LotRole.HOLDER)
         if lot.co_contractor is not None:
             links[(lot.obj.pk, lot.co_contractor)] = (lot, LotRole.CO_CONTRACTOR)
@@ -1544,7 +1510,7 @@ def _write_year(generator, org_of, buyers, companies, operations):
             qpv_id=qpv[0] if qpv else None,
             qpv_list_year=qpv[2] if qpv else list_year,
             qpv_source=QpvSource.MANUAL if list_year else QpvSource.NONE,
-            education_level=_weighted(rng, EDUCATION),
+            education_level=weighted(rng, EDUCATION),
             prescriber=_prescriber(rng, band, criteria, person.missions),
             exception_reason=EXCEPTION_REASON if Criterion.EXCEPTION in criteria else "",
         )
@@ -1610,7 +1576,7 @@ def _write_year(generator, org_of, buyers, companies, operations):
         ):
             if delay and rng.random() > 0.65:
                 continue
-            detail = _weighted(rng, grid)
+            detail = weighted(rng, grid)
             observed_on = add_months(last.end, delay) if delay else last.end
             if observed_on > generator.today:
                 continue  # not observed yet (last year, before the summer)
@@ -1646,16 +1612,7 @@ def _criteria(rng, band, in_qpv, qpv_missing, missions):
     if not in_qpv and rng.random() < 0.025:  # no criterion applies: a reasoned exception
         return [Criterion.EXCEPTION]
     if not criteria or rng.random() < 0.35:
-        extra = _weighted(
-            rng,
-            [
-                (Criterion.LONG_TERM_JOBSEEKER, 40),
-                (Criterion.RSA, 30),
-                (Criterion.ASS, 7),
-                (Criterion.RQTH, 10),
-                (Criterion.AAH, 3),
-            ],
-        )
+        extra = weighted(rng, EXTRA_CRITERIA)
         if extra not in criteria:
             criteria.append(extra)
     return criteria
@@ -1670,7 +1627,7 @@ def _prescriber(rng, band, criteria, missions):
         return Prescriber.CAP_EMPLOI
     if Criterion.RSA in criteria and rng.random() < 0.5:
         return Prescriber.DEPARTEMENT
-    return _weighted(
+    return weighted(
         rng,
         [
             (Prescriber.FRANCE_TRAVAIL, 48),

@@ -29,7 +29,6 @@ from clauses.core.exceptions import DomainError
 from clauses.insertion import services as insertion_services
 from clauses.insertion.enums import (
     Criterion,
-    EducationLevel,
     Modality,
     OutcomeDetail,
     OutcomeMoment,
@@ -61,13 +60,18 @@ from clauses.territories.enums import qpv_list_in_force
 from clauses.territories.models import Commune, Departement, Qpv
 
 from .tracking_common import (
+    EDUCATION,
+    EXTRA_CRITERIA,
     STREETS,
+    WORK_CONTRACTS,
     add_months,
     demo_siret,
     first_of_month,
+    fixed_clause,
     months_between,
     person_name,
     round_to,
+    weighted,
 )
 
 FIRST_DAY = datetime.date(2024, 1, 1)
@@ -528,24 +532,6 @@ MODALITIES = [
     (Modality.EA_SUBCONTRACTING, 3, "ea"),
     (Modality.TRAINING, 3, None),
 ]
-WORK_CONTRACTS = {
-    Modality.DIRECT_HIRE: [
-        (WorkContractType.CDD, 55),
-        (WorkContractType.CDI, 20),
-        (WorkContractType.APPRENTICESHIP, 10),
-        (WorkContractType.PROFESSIONALISATION, 15),
-    ],
-    Modality.ETTI: [(WorkContractType.TEMPORARY, 1)],
-    Modality.AI: [(WorkContractType.AI_MADE_AVAILABLE, 1)],
-    Modality.GEIQ: [
-        (WorkContractType.PROFESSIONALISATION, 85),
-        (WorkContractType.APPRENTICESHIP, 15),
-    ],
-    Modality.TEMP_AGENCY: [(WorkContractType.TEMPORARY, 1)],
-    Modality.SIAE_SUBCONTRACTING: [(WorkContractType.CDDI, 1)],
-    Modality.EA_SUBCONTRACTING: [(WorkContractType.CDD, 60), (WorkContractType.CDI, 40)],
-    Modality.TRAINING: [(WorkContractType.TRAINING, 1)],
-}
 EXIT_OUTCOMES = [
     (OutcomeDetail.CDI, 7),
     (OutcomeDetail.CDD_6_MONTHS, 9),
@@ -574,23 +560,10 @@ SIX_MONTH_OUTCOMES = [
     (OutcomeDetail.INACTIVE, 5),
     (OutcomeDetail.OTHER, 4),
 ]
-EDUCATION = [
-    (EducationLevel.NONE, 34),
-    (EducationLevel.LEVEL_3, 36),
-    (EducationLevel.LEVEL_4, 17),
-    (EducationLevel.LEVEL_5, 5),
-    (EducationLevel.LEVEL_6_PLUS, 2),
-    (EducationLevel.UNKNOWN, 6),
-]
 EXCEPTION_REASON = (
     "Personne sans emploi depuis huit mois, sans qualification, hébergée en foyer : "
     "aucun critère de la liste ne s'applique mais son éloignement de l'emploi le justifie."
 )
-
-
-def weighted(rng, pairs):
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
 
 
 # --- Planning (pure Python, no database) ---------------------------------------------------
@@ -662,15 +635,7 @@ def clause_values(template, spec, amount, trade, share):
     """The clause of a lot, calibrated as the calculator does (same rules, same note)."""
     if template.method == CalculationMethod.FIXED:
         hours = (amount * template.hours_per_million / Decimal(1_000_000)).quantize(Decimal(1))
-        return {
-            "legal_basis": template.legal_basis,
-            "required_hours": hours,
-            "calculation_method": CalculationMethod.FIXED,
-            "calculation_note": (
-                f"Volume fixé par l'acheteur dans le cahier des charges : "
-                f"{calculator.format_number(hours)}\u00a0heures d'insertion."
-            ),
-        }
+        return fixed_clause(template.legal_basis, hours)
     method = CalculationMethod.ANRU if spec.npnru else CalculationMethod.RATE
     calculation = calculator.calculate(
         amount=amount,
@@ -759,16 +724,7 @@ def plan_participants(plan, rng):
         if index % 23 == 7:
             criteria = [Criterion.EXCEPTION]
         elif not criteria or rng.random() < 0.4:
-            extra = weighted(
-                rng,
-                [
-                    (Criterion.LONG_TERM_JOBSEEKER, 40),
-                    (Criterion.RSA, 30),
-                    (Criterion.ASS, 7),
-                    (Criterion.RQTH, 10),
-                    (Criterion.AAH, 3),
-                ],
-            )
+            extra = weighted(rng, EXTRA_CRITERIA)
             if extra not in criteria:
                 criteria.append(extra)
         if bands[index] == "young":

@@ -13,6 +13,7 @@ shares of people. No names: only counts leave this module.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -291,14 +292,11 @@ def compute(queryset, *, hours_per_etp=None):
         lots=lots_figures,
         participants=total_people,
         work_contracts=work_contracts,
-        by_sex=_people_rows(
-            Sex.choices, [p["participant__sex"] for p in people], total_people, always=True
-        ),
+        by_sex=_people_rows(Sex.choices, [p["participant__sex"] for p in people], total_people),
         by_age_band=_people_rows(
             AgeBand.choices,
             [age_band(p["participant__birth_date"], p["start"]) or UNKNOWN for p in people],
             total_people,
-            always=True,
         ),
         qpv_residents=sum(1 for p in people if p["participant__qpv_id"] is not None),
         by_modality=_mission_rows(Modality.choices, mission_rows, "modality", by_people=True),
@@ -310,10 +308,9 @@ def compute(queryset, *, hours_per_etp=None):
     )
 
 
-def _people_rows(choices, codes, total, *, always):
-    counts = {}
-    for code in codes:
-        counts[code] = counts.get(code, 0) + 1
+def _people_rows(choices, codes, total):
+    """People per choice (every choice listed, even at 0), then the unknown ones if any."""
+    counts = Counter(codes)
     rows = [
         Row(
             code=code,
@@ -322,7 +319,6 @@ def _people_rows(choices, codes, total, *, always):
             share=ratio(counts.get(code, 0), total),
         )
         for code, label in choices
-        if always or counts.get(code)
     ]
     if counts.get(UNKNOWN):
         rows.append(

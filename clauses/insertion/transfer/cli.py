@@ -17,8 +17,8 @@ def find_organisation(value):
     query = Q(name__iexact=value)
     if value.isdigit():
         query |= Q(pk=int(value)) if len(value) < 14 else Q(siret=value)
-    elif len(normalise_siret(value)) == 14 and normalise_siret(value).isdigit():
-        query |= Q(siret=normalise_siret(value))
+    elif len(siret := normalise_siret(value)) == 14 and siret.isdigit():
+        query |= Q(siret=siret)
     found = list(Organisation.objects.filter(query)[:2])
     if not found:
         raise CommandError(f"Aucune organisation ne correspond à « {value} ».")

@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from clauses.core import audit
-from clauses.core.exports import XLSX_MAX_WIDTH, _safe, render_csv
+from clauses.core.exports import XLSX_MAX_WIDTH, neutralise, render_csv
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
 from clauses.procurement.models import Buyer, Company, Contract, Lot, LotCompany, Operation
 
@@ -366,7 +366,7 @@ def _xlsx_cell(worksheet, value):
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = "DD/MM/YYYY"
         return cell
-    return _safe(value)
+    return neutralise(value)
 
 
 def render_zip(sheets_and_rows):

@@ -15,8 +15,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, DecimalField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from clauses.core.exceptions import DomainError
 from clauses.insertion import services
 from clauses.insertion.enums import AgeBand, OutcomeMoment, QpvSource
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Participant
-from clauses.procurement import perms
+from clauses.procurement import perms, progress
 from clauses.procurement.models import Clause, Company, Contract
 from clauses.territories import geocoding
 from clauses.territories.enums import qpv_list_in_force
@@ -132,24 +131,11 @@ def _add_error(form, error, aliases=None):
 def participant_list(request):
     organisations = _tracking_organisations(request)
     today = _today()
-    hours = (
-        HoursDeclaration.objects.filter(mission__participant=OuterRef("pk"))
-        .order_by()
-        .values("mission__participant")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
     participants = (
         Participant.objects.for_user(request.user)
         .filter(organisation__in=organisations)
         .select_related("qpv")
-        .annotate(
-            hours_total=Coalesce(
-                Subquery(hours, output_field=DecimalField(max_digits=12, decimal_places=2)),
-                ZERO,
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
+        .annotate(hours_total=progress.hours_done("mission__participant"))
         .prefetch_related(
             Prefetch(
                 "missions",
@@ -426,24 +412,11 @@ def eligibility_remove(request, pk, eligibility_pk):
 def mission_list(request):
     organisations = _tracking_organisations(request)
     today = _today()
-    hours = (
-        HoursDeclaration.objects.filter(mission=OuterRef("pk"))
-        .order_by()
-        .values("mission")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
     missions = (
         Mission.objects.filter(participant__in=Participant.objects.for_user(request.user))
         .filter(participant__organisation__in=organisations)
         .select_related("participant", "lot__contract", "company")
-        .annotate(
-            hours_total=Coalesce(
-                Subquery(hours, output_field=DecimalField(max_digits=12, decimal_places=2)),
-                ZERO,
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
+        .annotate(hours_total=progress.hours_done("mission"))
         .order_by("-start_date", "participant__identifier", "pk")
     )
     form = MissionFilterForm(
@@ -648,8 +621,13 @@ def _grid_years(contract, missions, today):
     return list(range(first, last + 1))
 
 
+def _cell_name(mission, month):
+    """A grid cell's field name (read back by ``CELL_NAME``)."""
+    return f"h-{mission.pk}-{month:%Y-%m}"
+
+
 def _cell(mission, month, *, who, value="", error=""):
-    key = f"h-{mission.pk}-{month:%Y-%m}"
+    key = _cell_name(mission, month)
     return {
         "name": key,
         "id": key,
@@ -722,7 +700,9 @@ def hours_grid(request):
     show_organisation = (
         user.is_national_admin or user.has_role(Role.COORDINATOR) or len(writer_orgs) > 1
     )
-    many = contracts.count() > GRID_CHOICES_LIMIT
+    # A cell saved with htmx renders no selection form: no count on that hot path.
+    cell_save = request.method == "POST" and request.htmx
+    many = not cell_save and contracts.count() > GRID_CHOICES_LIMIT
     search = request.GET.get("recherche", "").strip()[:100]
     context = {
         "title": "Heures mensuelles",
@@ -875,7 +855,7 @@ def hours_grid(request):
         for month in months:
             hours = declared.get((mission.pk, month))
             total += hours or ZERO
-            name = f"h-{mission.pk}-{month:%Y-%m}"
+            name = _cell_name(mission, month)
             value = posted.get(name, format_hours(hours, grouping=False) if hours else "")
             cells.append(_cell(mission, month, who=who, value=value, error=errors.get(name, "")))
         rows.append(
@@ -942,12 +922,11 @@ def _saved_cells_response(request, cells, missions, months, *, year, with_names,
     if len(cells) == 1:
         mission, month, value, _name = cells[0]
         hours = services.parse_hours(value or 0)
+        cell = f"{_who(mission, with_names=with_names)}, {services.month_label(month)}"
         status = (
-            f"{_who(mission, with_names=with_names)}, {services.month_label(month)} : "
-            f"{format_hours(hours)} h enregistrée{'s' if hours > 1 else ''}."
+            f"{cell} : {format_hours(hours)} h enregistrée{'s' if hours > 1 else ''}."
             if changed
-            else f"{_who(mission, with_names=with_names)}, {services.month_label(month)} : "
-            "aucune modification."
+            else f"{cell} : aucune modification."
         )
     else:
         status = f"{changed} déclaration(s) enregistrée(s)."

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from clauses.core.exports import FORMULA_PREFIXES
+from clauses.core.exports import XLSX_MAX_WIDTH, neutralise
 from clauses.insertion import indicators as figures
 from clauses.procurement.calculator import format_euros, format_number, format_percent
 
@@ -244,12 +244,6 @@ HOURS = "#,##0"
 ETP = "#,##0.00"
 
 
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _sheet(workbook, title, header, rows, formats=None):
     sheet = workbook.create_sheet(title[:31])
     sheet.append(header)
@@ -257,14 +251,14 @@ def _sheet(workbook, title, header, rows, formats=None):
         cell.font = Font(bold=True)
     widths = [len(str(name)) for name in header]
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([neutralise(value) for value in row])
         for index, value in enumerate(row):
             widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
     for column, number_format in (formats or {}).items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 70)
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, XLSX_MAX_WIDTH)
     sheet.freeze_panes = "A2"
     return sheet
 

@@ -6,15 +6,14 @@ for its own contracts. Downloads are audited."""
 import logging
 
 from django.contrib import messages
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from clauses.core import audit
 from clauses.core.exports import CONTENT_TYPES
-from clauses.insertion.models import HoursDeclaration
-from clauses.procurement.models import Buyer, Clause, Contract, Lot, Operation
+from clauses.procurement import progress
+from clauses.procurement.models import Buyer, Contract, Lot, Operation
 from clauses.www.workspace.views import _page
 
 from . import report as reports
@@ -25,14 +24,6 @@ PER_PAGE = 30
 VIEWS = [("marches", "Marchés"), ("operations", "Opérations"), ("acheteurs", "Acheteurs")]
 
 
-def _sum_subquery(queryset, group, field):
-    return Coalesce(
-        Subquery(queryset.order_by().values(group).annotate(total=Sum(field)).values("total")[:1]),
-        Value(0),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
-
-
 def index(request):
     """The reports the user can read, as three lists (contracts, operations, buyers)."""
     view = request.GET.get("vue") if request.GET.get("vue") in dict(VIEWS) else "marches"
@@ -40,20 +31,8 @@ def index(request):
     user = request.user
     if view == "marches":
         objects = (
-            Contract.objects.for_user(user)
+            progress.with_contract_progress(Contract.objects.for_user(user))
             .select_related("buyer", "operation")
-            .annotate(
-                required=_sum_subquery(
-                    Clause.objects.filter(lot__contract=OuterRef("pk")),
-                    "lot__contract",
-                    "required_hours",
-                ),
-                done=_sum_subquery(
-                    HoursDeclaration.objects.filter(mission__lot__contract=OuterRef("pk")),
-                    "mission__lot__contract",
-                    "hours",
-                ),
-            )
             .order_by("-notification_date", "reference", "pk")
         )
         if q:

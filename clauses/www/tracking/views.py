@@ -138,21 +138,21 @@ def dashboard(request):
     hours_this_year = this_year["hours"] or 0
 
     running = progress.with_contract_progress(progress.running_during(contracts, year))
-    rows = running.order_by("notification_date", "pk").values_list(
-        "pk",
-        "reference",
-        "object",
-        "buyer__name",
-        "hours_done",
-        "hours_required",
-        "notification_date",
-        "duration_months",
+    rows = list(
+        running.order_by("notification_date", "pk").values_list(
+            "pk",
+            "reference",
+            "object",
+            "buyer__name",
+            "hours_done",
+            "hours_required",
+            "notification_date",
+            "duration_months",
+        )
     )
     committed = done_on_running = 0
     behind = []
-    running_count = 0
     for pk, reference, obj, buyer_name, done, required, notified, duration in rows:
-        running_count += 1
         committed += required
         done_on_running += done
         state = progress.progress(
@@ -200,7 +200,7 @@ def dashboard(request):
             "etp_this_year": hours_this_year / settings.HOURS_PER_ETP,
             "hours_per_etp": settings.HOURS_PER_ETP,
             "participants_this_year": this_year["participants"],
-            "running_count": running_count,
+            "running_count": len(rows),
             "running": progress.Progress(done=done_on_running, required=committed),
             "behind_count": len(behind),
             "behind": behind[:DASHBOARD_ROWS],
