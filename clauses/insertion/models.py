@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from clauses.accounts.models import Organisation
 from clauses.core.validators import validate_plausible_date
-from clauses.procurement.models import ScopedQuerySet, _owned_q
+from clauses.procurement.models import ScopedQuerySet, under_visible_contracts
 
 from .enums import (
     AgeBand,
@@ -184,10 +184,7 @@ class MissionQuerySet(ScopedQuerySet):
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            _owned_q(user, "lot__contract__")
-            | Q(lot__contract__buyer__account_id__in=user.organisation_ids)
-        )
+        return self.filter(under_visible_contracts(user, "lot__contract"))
 
     def active_on(self, day):
         return self.filter(start_date__lte=day).filter(
@@ -249,10 +246,7 @@ class HoursDeclarationQuerySet(ScopedQuerySet):
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            _owned_q(user, "mission__lot__contract__")
-            | Q(mission__lot__contract__buyer__account_id__in=user.organisation_ids)
-        )
+        return self.filter(under_visible_contracts(user, "mission__lot__contract"))
 
 
 class HoursDeclaration(models.Model):
@@ -298,10 +292,7 @@ class OutcomeQuerySet(ScopedQuerySet):
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            _owned_q(user, "mission__lot__contract__")
-            | Q(mission__lot__contract__buyer__account_id__in=user.organisation_ids)
-        )
+        return self.filter(under_visible_contracts(user, "mission__lot__contract"))
 
 
 class Outcome(models.Model):

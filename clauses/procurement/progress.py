@@ -18,7 +18,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Count,
     DecimalField,
@@ -31,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
+from clauses.core.dates import add_months
 from clauses.insertion.models import HoursDeclaration, Mission
 
 from .models import Clause, Contract, LotCompany
@@ -133,8 +133,8 @@ def with_company_progress(companies):
 def running_during(contracts, year):
     """Contracts running some day of ``year``: notified by its end, and not ended before
     it (a contract of unknown duration runs until told otherwise)."""
-    # The end date's month, counted in months since year 0 (relativedelta keeps the end
-    # in that month), compared in SQL without date arithmetic, which databases spell
+    # The end date's month, counted in months since year 0 (add_months keeps the end in
+    # that month), compared in SQL without date arithmetic, which databases spell
     # differently.
     end_month = ExtractYear("notification_date") * 12 + ExtractMonth("notification_date") - 1
     return (
@@ -147,7 +147,7 @@ def running_during(contracts, year):
 def end_date(notification_date, duration_months):
     if not (notification_date and duration_months):
         return None
-    return notification_date + relativedelta(months=duration_months)
+    return add_months(notification_date, duration_months)
 
 
 def elapsed_share(start, end, today):
@@ -225,6 +225,24 @@ def progress(done, required, *, notification_date=None, duration_months=None, to
     )
 
 
+def behind(done, required, *, notification_date, duration_months, today=None):
+    """The progress of a contract if it is behind its pro-rata target, else None. Cheap for
+    the contracts that cannot be (no hours required, no known duration, or already done
+    beyond what any elapsed share asks, minus the tolerance)."""
+    if not required or not (notification_date and duration_months):
+        return None
+    if done is not None and done >= required * (1 - BEHIND_TOLERANCE):
+        return None
+    state = progress(
+        done,
+        required,
+        notification_date=notification_date,
+        duration_months=duration_months,
+        today=today,
+    )
+    return state if state.is_behind else None
+
+
 def contract_progress(contract, today=None):
     """The progress of a contract annotated by ``with_contract_progress``."""
     return progress(
@@ -244,9 +262,9 @@ def behind_contract_ids(contracts, today=None):
     )
     result = {}
     for pk, done, required, notified, duration in rows:
-        state = progress(
+        state = behind(
             done, required, notification_date=notified, duration_months=duration, today=today
         )
-        if state.is_behind:
+        if state is not None:
             result[pk] = state
     return result

@@ -155,10 +155,10 @@ def dashboard(request):
     for pk, reference, obj, buyer_name, done, required, notified, duration in rows:
         committed += required
         done_on_running += done
-        state = progress.progress(
+        state = progress.behind(
             done, required, notification_date=notified, duration_months=duration, today=today
         )
-        if state.is_behind:
+        if state is not None:
             behind.append(
                 {
                     "pk": pk,
