@@ -32,6 +32,7 @@ from clauses.procurement.models import Clause, Company, Contract
 from clauses.territories import geocoding
 from clauses.territories.enums import qpv_list_in_force
 from clauses.territories.geocoding import GeocodingError, find_commune
+from clauses.www.tracking.access import tracking_organisation_or_404
 from clauses.www.workspace.views import _page
 
 from .forms import (
@@ -85,13 +86,6 @@ def _tracking_organisations(request):
     if not organisations:
         raise Http404
     return organisations
-
-
-def _writable_organisation(request):
-    organisation = perms.current_organisation(request.user)
-    if organisation is None:
-        raise Http404
-    return organisation
 
 
 def _participant_or_404(request, pk, *, for_writing=False):
@@ -237,7 +231,9 @@ def _qpv_values(form, participant, *, reference_date, commune):
 
 
 def _participant_form_page(request, participant=None):
-    organisation = participant.organisation if participant else _writable_organisation(request)
+    organisation = (
+        participant.organisation if participant else tracking_organisation_or_404(request)
+    )
     reference_date = _qpv_reference_date(participant)
     list_year = qpv_list_in_force(reference_date)
     refresh_url = request.path
@@ -459,7 +455,9 @@ def _int_or_none(value):
 
 
 def _mission_form_page(request, mission=None):
-    organisation = mission.participant.organisation if mission else _writable_organisation(request)
+    organisation = (
+        mission.participant.organisation if mission else tracking_organisation_or_404(request)
+    )
     lots = Clause.objects.filter(lot__contract__organisation=organisation)
     if request.htmx and request.method == "GET" and request.GET.get("fragment") == "entreprise":
         lot_pk = _int_or_none(request.GET.get("lot"))

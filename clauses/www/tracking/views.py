@@ -30,6 +30,7 @@ from clauses.procurement.enums import CompanyKind
 from clauses.procurement.models import Buyer, Company, Contract, LotCompany, Operation
 from clauses.www.workspace.views import _page
 
+from .access import tracking_organisation_or_404
 from .forms import (
     SIAE_CHOICE,
     BuyerFilterForm,
@@ -62,14 +63,6 @@ def _writable(request, obj):
     if not perms.can_edit(request.user, obj.organisation_id):
         raise Http404
     return obj
-
-
-def _organisation_or_404(request):
-    """The organisation a new object is created in (the user's tracking organisation)."""
-    organisation = perms.current_organisation(request.user)
-    if organisation is None:
-        raise Http404
-    return organisation
 
 
 def _ratio(done, required):
@@ -410,7 +403,7 @@ def contract_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    organisation = _organisation_or_404(request)
+    organisation = tracking_organisation_or_404(request)
     form = ContractForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -706,7 +699,7 @@ def _buyer_form_page(request, form, buyer):
 
 @require_http_methods(["GET", "POST"])
 def buyer_create(request):
-    organisation = _organisation_or_404(request)
+    organisation = tracking_organisation_or_404(request)
     form = BuyerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -843,7 +836,7 @@ def _operation_form_page(request, form, operation):
 
 @require_http_methods(["GET", "POST"])
 def operation_create(request):
-    organisation = _organisation_or_404(request)
+    organisation = tracking_organisation_or_404(request)
     form = OperationForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -1001,7 +994,7 @@ def _next_url(request):
 
 @require_http_methods(["GET", "POST"])
 def company_create(request):
-    organisation = _organisation_or_404(request)
+    organisation = tracking_organisation_or_404(request)
     # Created from a lot's « add a company » page: back there, the company chosen.
     next_url = _next_url(request)
     form = CompanyForm(request.POST or None)
