@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, Sum
 from stdnum import luhn
 
+from clauses.core.dates import add_months
 from clauses.insertion.enums import (
     AgeBand,
     Criterion,
@@ -305,13 +306,6 @@ def first_of_month(day):
     return day.replace(day=1)
 
 
-def add_months(day, months):
-    """``day`` moved by ``months`` months, clamped to the end of the target month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, days_in_month(year, month)))
-
-
 def days_in_month(year, month):
     following = datetime.date(year + month // 12, month % 12 + 1, 1)
     return (following - datetime.timedelta(days=1)).day
@@ -433,10 +427,7 @@ def profile(contracts, *, year=None):
     }
 
 
-def french_number(value, decimals=0):
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
 def french_percent(value):
-    return f"{french_number(value * 100, 1)}\u00a0%"
+    """A share as a percentage with one decimal, always (« 56,0 % »): the profile's lines
+    read as a column."""
+    return f"{calculator.format_number(value * 100, 1)}\u00a0%"

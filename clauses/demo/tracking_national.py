@@ -82,6 +82,7 @@ from clauses.insertion.enums import (
 )
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
 from clauses.procurement import calculator
+from clauses.procurement.calculator import format_number
 from clauses.procurement.enums import (
     BuyerKind,
     CalculationMethod,
@@ -112,7 +113,6 @@ from .tracking_common import (
     days_in_month,
     demo_siret,
     fixed_clause,
-    french_number,
     french_percent,
     largest_remainder,
     months_between,
@@ -1650,18 +1650,18 @@ def report_lines(result):
         f"Année nationale {result.year} (graine {result.seed}"
         + (f", fraction {french_percent(result.fraction)}" if result.fraction < 1 else "")
         + ") — profil obtenu (cible entre parenthèses) :",
-        f"  Heures d'insertion : {french_number(p['hours'])} ({french_number(t.hours)}) ; "
-        f"{french_number(p['etp'], 1)} ETP (1 ETP = {french_number(hours_per_etp)} h) ; "
-        f"{french_number(p['hours_rows'])} déclarations mensuelles.",
-        f"  Structures de facilitation : {french_number(p['structures'])} "
-        f"({french_number(t.structures)}, dont {result.new_structures} créées) ; acheteurs : "
-        f"{french_number(p['buyers'])} ({french_number(t.buyers)}) ; marchés : "
-        f"{french_number(p['contracts'])} ({french_number(t.contracts)}) ; lots : "
-        f"{french_number(p['lots'])}.",
-        f"  Participants : {french_number(p['participants'])} "
-        f"({french_number(t.participants)}) ; missions : {french_number(p['missions'])} "
-        f"({french_number(t.missions)}) ; entreprises mobilisées : "
-        f"{french_number(p['companies'])}.",
+        f"  Heures d'insertion : {format_number(p['hours'])} ({format_number(t.hours)}) ; "
+        f"{format_number(p['etp'], 1)} ETP (1 ETP = {format_number(hours_per_etp)} h) ; "
+        f"{format_number(p['hours_rows'])} déclarations mensuelles.",
+        f"  Structures de facilitation : {format_number(p['structures'])} "
+        f"({format_number(t.structures)}, dont {result.new_structures} créées) ; acheteurs : "
+        f"{format_number(p['buyers'])} ({format_number(t.buyers)}) ; marchés : "
+        f"{format_number(p['contracts'])} ({format_number(t.contracts)}) ; lots : "
+        f"{format_number(p['lots'])}.",
+        f"  Participants : {format_number(p['participants'])} "
+        f"({format_number(t.participants)}) ; missions : {format_number(p['missions'])} "
+        f"({format_number(t.missions)}) ; entreprises mobilisées : "
+        f"{format_number(p['companies'])}.",
         f"  Part des ETP en marchés de travaux : {french_percent(p['works_share'])} "
         f"({french_percent(t.works_share)}).",
         f"  Part des ETP en marchés réservés : {french_percent(p['reserved_share'])} "
@@ -1694,7 +1694,7 @@ def report_lines(result):
             for code, share in sorted(p["by_buyer_kind"].items(), key=lambda x: -x[1])
         )
         + ".",
-        f"  Opérations NPNRU : {french_number(p['npnru_hours'])} heures, dont "
+        f"  Opérations NPNRU : {format_number(p['npnru_hours'])} heures, dont "
         f"{french_percent(ratio(p['npnru_qpv_hours'], p['npnru_hours']))} par des habitants "
         "des QPV (objectif de la charte ANRU : 5 %).",
     ]
