@@ -5,7 +5,6 @@ achieved profile of a set of contracts (hours, ETP, shares) computed from the da
 that the command, the benchmark and the tests read the same figures.
 """
 
-import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -304,11 +303,6 @@ def person_name(rng, sex):
 
 def first_of_month(day):
     return day.replace(day=1)
-
-
-def days_in_month(year, month):
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return (following - datetime.timedelta(days=1)).day
 
 
 def months_between(start, end):

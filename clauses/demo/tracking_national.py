@@ -67,6 +67,7 @@ from django.db import transaction
 from clauses.accounts.enums import FacilitatorKind, OrganisationKind
 from clauses.accounts.models import Organisation
 from clauses.core import audit
+from clauses.core.dates import add_months, days_in_month
 from clauses.core.validators import validate_siret
 from clauses.insertion import services as insertion_services
 from clauses.insertion.enums import (
@@ -109,8 +110,6 @@ from .tracking_common import (
     EXTRA_CRITERIA,
     LAST_NAMES,
     WORK_CONTRACTS,
-    add_months,
-    days_in_month,
     demo_siret,
     fixed_clause,
     french_percent,

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Count, Sum
 
 from clauses.accounts.enums import Role
+from clauses.core.dates import add_months
 from clauses.core.exceptions import DomainError
 from clauses.insertion import services as insertion_services
 from clauses.insertion.enums import (
@@ -64,7 +65,6 @@ from .tracking_common import (
     EXTRA_CRITERIA,
     STREETS,
     WORK_CONTRACTS,
-    add_months,
     demo_siret,
     first_of_month,
     fixed_clause,

@@ -21,3 +21,13 @@ def test_add_months_keeps_the_last_day_of_a_shorter_month():
     assert add_months(datetime.date(2025, 1, 31), 1) == datetime.date(2025, 2, 28)
     assert add_months(datetime.date(2025, 8, 31), 1) == datetime.date(2025, 9, 30)
     assert add_months(datetime.date(2025, 12, 15), 1) == datetime.date(2026, 1, 15)
+
+
+def test_days_in_month_agrees_with_the_calendar():
+    import calendar
+
+    from clauses.core.dates import days_in_month
+
+    for year in (1900, 2000, 2023, 2024, 2100):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
