@@ -13,6 +13,9 @@ created with the same DDL and indexes in a fresh SQLite file (sqlite3 module, on
 transaction, no Django, no rule checked). The ratio says how many times that bare insert
 the whole generation costs (every other table, the planning, the rule checks and the
 profile included).
+
+Then the workspace dashboard on that year, for a facilitator, a coordinator and a national
+administrator, against a bare ``SELECT SUM(hours)`` over the declarations in the same run.
 """
 
 import argparse
@@ -20,6 +23,7 @@ import datetime
 import os
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -146,7 +150,75 @@ def main():
         "des seules heures (plafond mensuel : "
         f"{settings.MAX_HOURS_PER_MONTH} h ; 1 ETP = {settings.HOURS_PER_ETP} h)"
     )
+    dashboards(args.year)
     return 0 if ok else 1
+
+
+def dashboards(year):
+    """The workspace dashboard on the generated year, as its three kinds of readers see it on
+    27 November of that year: the facilitator of the largest structure, the coordinator of
+    its region, a national administrator. Median of 3 requests after one warm-up; reference
+    in the same run: a bare ``SELECT SUM(hours)`` over every declaration of the database."""
+    from unittest import mock
+
+    from django.db.models import Count
+    from django.test import Client
+
+    from clauses.accounts.enums import OrganisationKind, Role
+    from clauses.accounts.models import Membership, Organisation, User
+    from clauses.www.tracking import views
+
+    structure = (
+        Organisation.objects.filter(kind=OrganisationKind.FACILITATOR)
+        .annotate(contracts_count=Count("contracts"))
+        .order_by("-contracts_count", "pk")
+        .select_related("departement")
+        .first()
+    )
+    region_id = structure.region_id or structure.departement.region_id
+    network = Organisation.objects.create(
+        name="Réseau national (banc d'essai)", kind=OrganisationKind.NATIONAL_NETWORK
+    )
+    readers = []
+    for email, organisation, role, scope in [
+        ("facilitateur.banc@example.org", structure, Role.FACILITATOR, None),
+        ("coordinateur.banc@example.org", structure, Role.COORDINATOR, region_id),
+        ("national.banc@example.org", network, Role.NATIONAL_ADMIN, None),
+    ]:
+        user = User.objects.create_user(email=email, password=None)
+        Membership.objects.create(
+            user=user, organisation=organisation, role=role, scope_region_id=scope
+        )
+        readers.append((role.label, user))
+
+    def bare_sum():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT SUM(hours) FROM "{HoursDeclaration._meta.db_table}"')
+            cursor.fetchone()
+        return time.perf_counter() - started
+
+    bare_sum()
+    reference = statistics.median(bare_sum() for _ in range(3))
+    print()
+    print(
+        f"Tableau de bord de l'espace le 27/11/{year} "
+        f"(référence : SUM(hours) nu sur toute la table, {reference * 1000:.0f} ms)"
+    )
+    client = Client()
+    with mock.patch.object(views, "_today", return_value=datetime.date(year, 11, 27)):
+        for label, user in readers:
+            client.force_login(user)
+            response = client.get("/espace/tableau-de-bord/")
+            if response.status_code != 200:
+                raise RuntimeError(f"{label} : réponse {response.status_code}")
+            timings = []
+            for _ in range(3):
+                started = time.perf_counter()
+                client.get("/espace/tableau-de-bord/")
+                timings.append(time.perf_counter() - started)
+            median = statistics.median(timings)
+            print(f"  {label:<28} {median:6.2f} s  {median / reference:6.1f} x la référence")
 
 
 if __name__ == "__main__":
