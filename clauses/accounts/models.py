@@ -71,6 +71,20 @@ class User(AbstractUser):
     def organisation_ids(self):
         return {m.organisation_id for m in self.active_memberships}
 
+    @cached_property
+    def buyer_record_ids(self):
+        """The pks of the buyers (as facilitators record them) whose platform account is one
+        of the user's organisations: their contracts are the user's to read. A list, read
+        once, so that scoping filters stay a plain ``IN`` both databases can index."""
+        if not self.organisation_ids:
+            return []
+        buyers = Organisation._meta.get_field("buyer_records").related_model.objects
+        return list(
+            buyers.filter(account_id__in=self.organisation_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
 
 def coordinated_territories_q(user, *, departement="departement", regions=("region",)):
     """Q matching rows in the territories ``user`` coordinates (empty for non-coordinators).

@@ -8,6 +8,7 @@ of queries whatever their length.
 """
 
 import datetime
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -130,22 +131,20 @@ def dashboard(request):
     )
     hours_this_year = this_year["hours"] or 0
 
-    running = progress.with_contract_progress(progress.running_during(contracts, year))
+    running = progress.running_during(contracts, year)
     rows = list(
         running.order_by("notification_date", "pk").values_list(
-            "pk",
-            "reference",
-            "object",
-            "buyer__name",
-            "hours_done",
-            "hours_required",
-            "notification_date",
-            "duration_months",
+            "pk", "reference", "object", "buyer__name", "notification_date", "duration_months"
         )
     )
-    committed = done_on_running = 0
+    # Totals of every contract the user sees, not of the running ones only: most contracts
+    # run, and the "running" condition (date arithmetic) would be evaluated twice more.
+    done_by_contract, required_by_contract = progress.totals_by_contract(contracts)
+    committed = done_on_running = Decimal(0)
     behind = []
-    for pk, reference, obj, buyer_name, done, required, notified, duration in rows:
+    for pk, reference, obj, buyer_name, notified, duration in rows:
+        done = done_by_contract.get(pk, Decimal(0))
+        required = required_by_contract.get(pk, Decimal(0))
         committed += required
         done_on_running += done
         state = progress.behind(
