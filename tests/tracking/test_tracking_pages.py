@@ -421,6 +421,9 @@ def test_buyer_reader_reads_contracts_without_names_nor_buttons(client, facilita
     reader = MembershipFactory(reader=True, organisation__name="Office HLM 93")
     objects = tracked_contract(facilitator.organisation, buyer_account=reader.organisation)
     participant = objects["participant"]
+    # A name no generated user, company or buyer can carry, so that finding it means a leak.
+    participant.last_name = "Nom-Jamais-Affiché"
+    participant.save(update_fields=["last_name"])
     client.force_login(reader.user)
 
     listing = _text(client.get(reverse("tracking:contract_list")))
