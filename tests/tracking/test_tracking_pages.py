@@ -599,6 +599,26 @@ def test_dashboard_shows_hours_late_contracts_and_what_is_due(logged, dashboard_
     assert f'href="{outcome_url}?moment=six_mois"' in html
 
 
+def test_dashboard_counts_the_contracts_its_behind_link_lists(logged, dashboard_world):
+    # Ended in 2024, short of its hours: not running this year, still behind.
+    ended = ContractFactory(
+        organisation=dashboard_world["contract"].organisation,
+        reference="FINI-2024",
+        notification_date=datetime.date(2023, 1, 10),
+        duration_months=12,
+    )
+    ClauseFactory(lot=LotFactory(contract=ended), required_hours=Decimal(800))
+    dashboard = logged.get(reverse("tracking:dashboard"))
+    listing = logged.get(reverse("tracking:contract_list"), {"behind": "on"})
+    behind = [contract.pk for contract in listing.context["page_obj"]]
+    assert sorted(behind) == sorted([dashboard_world["contract"].pk, ended.pk])
+    assert dashboard.context["behind_count"] == len(behind) == 2
+    assert dashboard.context["behind"][0]["reference"] == "FINI-2024"  # the largest gap
+    # Commitments stay those of the contracts running this year.
+    assert dashboard.context["running_count"] == 1
+    assert dashboard.context["running"].required == dashboard_world["clause"].required_hours
+
+
 def test_dashboard_is_read_only_and_nameless_for_a_coordinator(client, dashboard_world):
     coordinator = MembershipFactory(coordinator=True)
     client.force_login(coordinator.user)
@@ -625,7 +645,7 @@ def _populate(organisation, contracts):
 @pytest.mark.parametrize(
     ("name", "max_queries"),
     [
-        ("tracking:dashboard", 13),
+        ("tracking:dashboard", 14),
         ("tracking:contract_list", 9),
         ("tracking:buyer_list", 6),
         ("tracking:operation_list", 6),

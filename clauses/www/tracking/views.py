@@ -131,22 +131,22 @@ def dashboard(request):
     )
     hours_this_year = this_year["hours"] or 0
 
-    running = progress.running_during(contracts, year)
-    rows = list(
-        running.order_by("notification_date", "pk").values_list(
-            "pk", "reference", "object", "buyer__name", "notification_date", "duration_months"
-        )
+    # Commitments are those of the contracts running this year; "behind" is the contract
+    # list's filter (any contract, an ended one short of its hours included), so that the
+    # figure and the list it links to agree.
+    running = set(progress.running_during(contracts, year).values_list("pk", flat=True))
+    rows = contracts.order_by("notification_date", "pk").values_list(
+        "pk", "reference", "object", "buyer__name", "notification_date", "duration_months"
     )
-    # Totals of every contract the user sees, not of the running ones only: most contracts
-    # run, and the "running" condition (date arithmetic) would be evaluated twice more.
     done_by_contract, required_by_contract = progress.totals_by_contract(contracts)
     committed = done_on_running = Decimal(0)
     behind = []
     for pk, reference, obj, buyer_name, notified, duration in rows:
         done = done_by_contract.get(pk, Decimal(0))
         required = required_by_contract.get(pk, Decimal(0))
-        committed += required
-        done_on_running += done
+        if pk in running:
+            committed += required
+            done_on_running += done
         state = progress.behind(
             done, required, notification_date=notified, duration_months=duration, today=today
         )
@@ -192,7 +192,7 @@ def dashboard(request):
             "etp_this_year": hours_this_year / settings.HOURS_PER_ETP,
             "hours_per_etp": settings.HOURS_PER_ETP,
             "participants_this_year": this_year["participants"],
-            "running_count": len(rows),
+            "running_count": len(running),
             "running": progress.Progress(done=done_on_running, required=committed),
             "behind_count": len(behind),
             "behind": behind[:DASHBOARD_ROWS],
