@@ -170,6 +170,13 @@ class ContractQuerySet(ScopedQuerySet):
         return self.filter(_owned_q(user) | Q(buyer_id__in=user.buyer_record_ids))
 
 
+def contract_end(notification_date, duration_months):
+    """Notification date plus duration (None when either is unknown)."""
+    if not (notification_date and duration_months):
+        return None
+    return add_months(notification_date, duration_months)
+
+
 def under_visible_contracts(user, path):
     """The filter of the rows under a contract the user sees (``path`` leads from the rows
     to the contract, e.g. ``"mission__lot__contract"``): the contracts as a subquery, which
@@ -242,10 +249,7 @@ class Contract(models.Model):
 
     @property
     def end_date(self):
-        """Notification date plus duration (None when either is unknown)."""
-        if not (self.notification_date and self.duration_months):
-            return None
-        return add_months(self.notification_date, self.duration_months)
+        return contract_end(self.notification_date, self.duration_months)
 
 
 class LotQuerySet(ScopedQuerySet):

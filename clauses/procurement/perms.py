@@ -29,6 +29,12 @@ def can_track(user):
     return bool(tracking_organisations(user))
 
 
+def reads_other_organisations(user):
+    """Coordinators and national administrators read the contracts and figures of other
+    organisations (their territory's, the country's), hours grid included, never writing."""
+    return user.is_national_admin or user.has_role(Role.COORDINATOR)
+
+
 def can_edit(user, organisation_id):
     """Facilitators of the owning organisation write; everyone else reads at most."""
     return any(o.pk == organisation_id for o in tracking_organisations(user))

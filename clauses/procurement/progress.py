@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Q,
@@ -30,10 +32,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
-from clauses.core.dates import add_months
 from clauses.insertion.models import HoursDeclaration, Mission
 
-from .models import Clause, Contract, LotCompany
+from .models import Clause, Contract, LotCompany, contract_end
 
 HOURS = DecimalField(max_digits=14, decimal_places=2)
 # A contract is not flagged while it is less than 5 points of its required hours behind.
@@ -130,24 +131,33 @@ def with_company_progress(companies):
     )
 
 
-def running_during(contracts, year):
-    """Contracts running some day of ``year``: notified by its end, and not ended before
-    it (a contract of unknown duration runs until told otherwise)."""
+def _with_end_month(contracts):
     # The end date's month, counted in months since year 0 (add_months keeps the end in
     # that month), compared in SQL without date arithmetic, which databases spell
     # differently.
     end_month = ExtractYear("notification_date") * 12 + ExtractMonth("notification_date") - 1
-    return (
-        contracts.filter(notification_date__lte=datetime.date(year, 12, 31))
-        .alias(end_month=end_month + Coalesce("duration_months", Value(0)))
-        .filter(Q(duration_months__isnull=True) | Q(end_month__gte=year * 12))
+    return contracts.alias(end_month=end_month + Coalesce("duration_months", Value(0)))
+
+
+def _running_q(year):
+    """Notified by the end of ``year``, and not ended before it (a contract of unknown
+    duration runs until told otherwise); needs ``_with_end_month``."""
+    return Q(notification_date__lte=datetime.date(year, 12, 31)) & (
+        Q(duration_months__isnull=True) | Q(end_month__gte=year * 12)
     )
 
 
-def end_date(notification_date, duration_months):
-    if not (notification_date and duration_months):
-        return None
-    return add_months(notification_date, duration_months)
+def running_during(contracts, year):
+    """Contracts running some day of ``year``."""
+    return _with_end_month(contracts).filter(_running_q(year))
+
+
+def with_running(contracts, year):
+    """``contracts`` with ``is_running``: whether each runs some day of ``year`` (the rule
+    of ``running_during``), for a page that needs running and ended contracts at once."""
+    return _with_end_month(contracts).annotate(
+        is_running=ExpressionWrapper(_running_q(year), output_field=BooleanField())
+    )
 
 
 def elapsed_share(start, end, today):
@@ -220,7 +230,7 @@ def progress(done, required, *, notification_date=None, duration_months=None, to
         done=Decimal(done or 0),
         required=Decimal(required or 0),
         elapsed=elapsed_share(
-            notification_date, end_date(notification_date, duration_months), today
+            notification_date, contract_end(notification_date, duration_months), today
         ),
     )
 
@@ -231,7 +241,7 @@ def behind(done, required, *, notification_date, duration_months, today=None):
     beyond what any elapsed share asks, minus the tolerance)."""
     if not required or not (notification_date and duration_months):
         return None
-    if done is not None and done >= required * (1 - BEHIND_TOLERANCE):
+    if done >= required * (1 - BEHIND_TOLERANCE):
         return None
     state = progress(
         done,
@@ -276,14 +286,13 @@ def totals_by_contract(contracts):
     return dict(done), dict(required)
 
 
-def behind_contract_ids(contracts, today=None):
-    """The pks of ``contracts`` behind their pro-rata target, with their progress, in the
-    queryset's order (three queries: the pro-rata needs date arithmetic done here)."""
-    done, required = totals_by_contract(contracts)
-    result = {}
-    for pk, notified, duration in contracts.values_list(
-        "pk", "notification_date", "duration_months"
-    ):
+def behind_among(rows, totals, today=None):
+    """``(row, progress)`` for each of ``rows`` behind its pro-rata target, in their order;
+    a row is a tuple that starts with (pk, notification date, duration in months), and
+    ``totals`` is what ``totals_by_contract`` returned for those contracts."""
+    done, required = totals
+    for row in rows:
+        pk, notified, duration = row[:3]
         state = behind(
             done.get(pk, ZERO),
             required.get(pk, ZERO),
@@ -292,5 +301,13 @@ def behind_contract_ids(contracts, today=None):
             today=today,
         )
         if state is not None:
-            result[pk] = state
-    return result
+            yield row, state
+
+
+def behind_contract_ids(contracts, today=None):
+    """The pks of ``contracts`` behind their pro-rata target, with their progress, in the
+    queryset's order (three queries: the pro-rata needs date arithmetic done here)."""
+    rows = contracts.values_list("pk", "notification_date", "duration_months")
+    return {
+        row[0]: state for row, state in behind_among(rows, totals_by_contract(contracts), today)
+    }

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clauses.accounts.enums import Role
 from clauses.core.exceptions import DomainError
 from clauses.insertion import services
 from clauses.insertion.enums import AgeBand, OutcomeMoment, QpvSource
@@ -584,7 +583,7 @@ def outcome_record(request, pk):
 
 def _may_read_hours(user):
     """Facilitators (who write), and coordinators and national administrators (who read)."""
-    return perms.can_track(user) or user.is_national_admin or user.has_role(Role.COORDINATOR)
+    return perms.can_track(user) or perms.reads_other_organisations(user)
 
 
 # Above this many contracts, the grid's contract is found by a search, not in a list.
@@ -694,10 +693,9 @@ def hours_grid(request):
         first_two = list(contracts[:2])
         if len(first_two) == 1:
             contract = first_two[0]
+        has_contracts = bool(first_two)
     writer_orgs = [o.pk for o in perms.tracking_organisations(user)]
-    show_organisation = (
-        user.is_national_admin or user.has_role(Role.COORDINATOR) or len(writer_orgs) > 1
-    )
+    show_organisation = perms.reads_other_organisations(user) or len(writer_orgs) > 1
     # A cell saved with htmx renders no selection form: no count on that hot path.
     cell_save = request.method == "POST" and request.htmx
     many = not cell_save and contracts.count() > GRID_CHOICES_LIMIT
@@ -722,8 +720,8 @@ def hours_grid(request):
         ),
         "search_limit": GRID_SEARCH_RESULTS,
     }
-    if contract is None:
-        context["has_contracts"] = contracts.exists()
+    if contract is None:  # no contract asked for (one asked for is found or a 404)
+        context["has_contracts"] = has_contracts
         context["form"] = HoursGridForm(
             contracts=contracts,
             years=[today.year],

@@ -30,7 +30,7 @@ def _audiences(user):
     audiences = set()
     if perms.can_track(user):
         audiences |= {"track", "figures", "contracts"}
-    if user.is_national_admin or user.has_role(Role.COORDINATOR):
+    if perms.reads_other_organisations(user):
         audiences |= {"figures", "contracts"}
     if user.has_role(Role.READER):
         audiences.add("contracts")

@@ -8,7 +8,6 @@ of queries whatever their length.
 """
 
 import datetime
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -22,7 +21,6 @@ from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clauses.accounts.enums import Role
 from clauses.core.exceptions import DomainError
 from clauses.insertion.enums import OutcomeMoment
 from clauses.insertion.models import HoursDeclaration, Mission
@@ -134,32 +132,37 @@ def dashboard(request):
     # Commitments are those of the contracts running this year; "behind" is the contract
     # list's filter (any contract, an ended one short of its hours included), so that the
     # figure and the list it links to agree.
-    running = set(progress.running_during(contracts, year).values_list("pk", flat=True))
-    rows = contracts.order_by("notification_date", "pk").values_list(
-        "pk", "reference", "object", "buyer__name", "notification_date", "duration_months"
-    )
-    done_by_contract, required_by_contract = progress.totals_by_contract(contracts)
-    committed = done_on_running = Decimal(0)
-    behind = []
-    for pk, reference, obj, buyer_name, notified, duration in rows:
-        done = done_by_contract.get(pk, Decimal(0))
-        required = required_by_contract.get(pk, Decimal(0))
-        if pk in running:
-            committed += required
-            done_on_running += done
-        state = progress.behind(
-            done, required, notification_date=notified, duration_months=duration, today=today
+    totals = progress.totals_by_contract(contracts)
+    rows = list(
+        progress.with_running(contracts, year)
+        .order_by("notification_date", "pk")
+        .values_list(
+            "pk",
+            "notification_date",
+            "duration_months",
+            "is_running",
+            "reference",
+            "object",
+            "buyer__name",
         )
-        if state is not None:
-            behind.append(
-                {
-                    "pk": pk,
-                    "reference": reference,
-                    "object": obj,
-                    "buyer_name": buyer_name,
-                    "progress": state,
-                }
-            )
+    )
+    done, required = totals
+    running = [row[0] for row in rows if row[3]]
+    committed = sum((required.get(pk, 0) for pk in running), progress.ZERO)
+    done_on_running = sum((done.get(pk, 0) for pk in running), progress.ZERO)
+    behind = []
+    for (pk, _, _, _, reference, obj, buyer_name), state in progress.behind_among(
+        rows, totals, today
+    ):
+        behind.append(
+            {
+                "pk": pk,
+                "reference": reference,
+                "object": obj,
+                "buyer_name": buyer_name,
+                "progress": state,
+            }
+        )
     behind.sort(key=lambda row: row["progress"].gap, reverse=True)
 
     missions = Mission.objects.for_user(user).select_related(
@@ -394,7 +397,7 @@ def contract_detail(request, pk):
             "missions_count": sum(lot.missions_count for lot in lots),
             "can_edit": perms.can_edit(user, contract.organisation_id),
             # Coordinators and national administrators read the monthly grid, not buyers.
-            "can_read_hours": user.is_national_admin or user.has_role(Role.COORDINATOR),
+            "can_read_hours": perms.reads_other_organisations(user),
             "tolerance_percent": int(progress.BEHIND_TOLERANCE * 100),
         },
     )
