@@ -1124,12 +1124,19 @@ class OrganisationSeeder:
         return result
 
     def hours(self, missions):
-        """One declaration per month, as a facilitator enters them, up to the current month."""
-        current = first_of_month(self.today)
+        """One declaration per month, as a facilitator enters them once the month is over:
+        up to last month, whose hours are still missing for one company (its timesheets not
+        received yet: what the dashboard's « missions sans heures » shows). A later run, a
+        month on, enters them."""
+        last_month = add_months(first_of_month(self.today), -1)
+        waited_for = min(
+            (mission.company_id for item, mission in missions if last_month in item.monthly),
+            default=None,
+        )
         by_month = {}
         for item, mission in missions:
             for month, hours in item.monthly.items():
-                if month <= current:
+                if month < last_month or (month == last_month and mission.company_id != waited_for):
                     by_month.setdefault(month, []).append((mission, month, hours))
         changed = 0
         for month in sorted(by_month):

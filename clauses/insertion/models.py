@@ -187,8 +187,12 @@ class MissionQuerySet(ScopedQuerySet):
         return self.filter(under_visible_contracts(user, "lot__contract"))
 
     def active_on(self, day):
-        return self.filter(start_date__lte=day).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        return self.running_between(day, day)
+
+    def running_between(self, first, last):
+        """Missions running some day from ``first`` to ``last`` (an open end runs on)."""
+        return self.filter(start_date__lte=last).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=first)
         )
 
 

@@ -111,12 +111,12 @@ def test_seed_demo_gives_the_demo_facilitators_realistic_tracking_data(territori
     )
 
 
-def test_three_years_of_monthly_hours_up_to_the_current_month_and_outcomes(territories):
+def test_three_years_of_monthly_hours_up_to_last_month_and_outcomes(territories):
     seed(today=TODAY)
 
     months = HoursDeclaration.objects.aggregate(first=Min("month"), last=Max("month"))
     assert months["first"].year == 2024
-    assert months["last"] == datetime.date(2026, 6, 1)
+    assert months["last"] == datetime.date(2026, 5, 1)  # June is not over on 15 June
     assert Outcome.objects.filter(moment=OutcomeMoment.EXIT).exists()
     assert Outcome.objects.filter(moment=OutcomeMoment.SIX_MONTHS).exists()
     years = {month.year for month in HoursDeclaration.objects.values_list("month", flat=True)}
@@ -213,6 +213,27 @@ def test_a_later_run_adds_the_months_elapsed_since(territories):
 
     assert HoursDeclaration.objects.count() > before
     assert HoursDeclaration.objects.aggregate(last=Max("month"))["last"] == datetime.date(
-        2026, 9, 1
+        2026, 8, 1
     )
     assert Participant.objects.count() == 50 * len(tracking_small.PLANS)
+
+
+def test_last_month_s_hours_of_one_company_per_organisation_are_still_awaited(territories):
+    from clauses.insertion import entry
+
+    seed(today=TODAY)
+    may = datetime.date(2026, 5, 1)
+    organisation = plie_93()
+    rows = entry.entry_by_contract(entry.missions_entered_by([organisation]), may)
+    missing = sum(row.missing for row in rows)
+    assert 0 < missing < sum(row.missions for row in rows)
+    running = Mission.objects.filter(lot__contract__organisation=organisation).running_between(
+        may, datetime.date(2026, 5, 31)
+    )
+    waiting = running.exclude(hours__month=may)
+    assert waiting.count() == missing
+    assert waiting.values("company").distinct().count() == 1
+    # A month on, they are entered.
+    seed(today=datetime.date(2026, 7, 15))
+    rows = entry.entry_by_contract(entry.missions_entered_by([organisation]), may)
+    assert sum(row.missing for row in rows) == 0

@@ -247,3 +247,48 @@ def test_a_company_chosen_while_the_lot_s_companies_load_is_kept(
         "Peintures du Nord"
     )
     expect(company.locator("option:checked")).to_have_text("Autre entreprise")
+
+
+def test_the_month_s_hours_to_enter_lead_from_the_dashboard_to_the_grid(page, login, world):
+    """At the start of a month the dashboard counts last month's missions without hours;
+    its link lists them by contract, and entering them empties the list."""
+    from clauses.core.dates import add_months
+    from clauses.insertion.services import month_label
+    from tests.tracking.factories import MissionFactory
+
+    month = add_months(datetime.date.today().replace(day=1), -1)
+    contract = world["contract"]
+    MissionFactory(
+        participant=ParticipantFactory(organisation=contract.organisation, identifier="P-00088"),
+        lot=contract.lots.get(),
+        company=contract.organisation.companies.get(name="Peintures du Nord"),
+        start_date=add_months(month, -2),
+        end_date=None,
+    )
+    other = ContractFactory(organisation=contract.organisation, reference="2025-SV-0007")
+    ClauseFactory(lot=LotFactory(contract=other))
+    label = month_label(month)
+    heading = re.compile(rf"^Heures d[e']\s?{label}$")
+    login(world["user"])
+
+    page.goto(reverse("tracking:dashboard"))
+    tile_link = page.get_by_role("link", name=f"Missions sans heures en {label}")
+    tile = page.locator(".fr-tile").filter(has=tile_link)
+    expect(tile.locator(".clauses-figure")).to_have_text("1")
+    tile_link.click()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("2025-TX-0042"))
+    expect(row).to_contain_text("0 sur 1")
+    expect(row).to_contain_text("1 sans heures")
+    expect(page.get_by_role("row", name=re.compile("2025-SV-0007"))).to_have_count(0)
+
+    row.get_by_role("link", name="2025-TX-0042").click()
+    cell = page.get_by_label(f"Heures de P-00088 en {label}", exact=True)
+    cell.fill("35,5")
+    cell.press("Tab")
+    expect(page.locator("#statut-grille")).to_contain_text(f"P-00088, {label} : 35,5 h")
+
+    page.goto(reverse("insertion:hours_grid"))
+    expect(page.get_by_role("row", name=re.compile("2025-TX-0042"))).to_contain_text("Complet")
+    page.goto(reverse("tracking:dashboard"))
+    expect(tile.locator(".clauses-figure")).to_have_text("0")

@@ -905,6 +905,33 @@ def test_grid_without_contract_asks_to_choose(logged, organisation):
     assert response.context["contract"] is None
 
 
+def test_grid_without_contract_lists_the_hours_of_last_month_to_enter(logged, organisation):
+    # Today is 20 May 2025: April's hours are due. Both missions run in April; the first
+    # contract's have their April hours, the second's not yet.
+    entered = tracked_contract(organisation)
+    missing = tracked_contract(organisation)
+    HoursDeclaration.objects.filter(
+        mission=missing["mission"], month=datetime.date(2025, 4, 1)
+    ).delete()
+    response = logged.get(reverse("insertion:hours_grid"))
+    rows = [(row.contract, row.missions, row.entered) for row in response.context["entries"]]
+    assert rows == [(missing["contract"], 1, 0), (entered["contract"], 1, 1)]
+    text = " ".join(_text(response).split())
+    assert "Heures d'avril 2025" in text
+    assert "1 sans heures" in text and "Complet" in text
+    grid_url = reverse("insertion:hours_grid") + f"?marche={missing['contract'].pk}&amp;annee=2025"
+    assert f'href="{grid_url}"' in response.content.decode()
+
+
+def test_grid_to_do_list_is_for_those_who_enter_hours(client, organisation):
+    tracked_contract(organisation)
+    tracked_contract(organisation)
+    client.force_login(MembershipFactory(national_admin=True).user)
+    response = client.get(reverse("insertion:hours_grid"))
+    assert response.context["entries"] is None
+    assert "heures-a-saisir" not in _text(response)
+
+
 def test_grid_with_no_contract_explains_what_to_do(logged):
     assert "Aucun marché avec une clause sociale" in _text(
         logged.get(reverse("insertion:hours_grid"))

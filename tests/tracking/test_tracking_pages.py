@@ -619,6 +619,23 @@ def test_dashboard_counts_the_contracts_its_behind_link_lists(logged, dashboard_
     assert dashboard.context["running"].required == dashboard_world["clause"].required_hours
 
 
+def test_dashboard_counts_last_month_s_missions_without_hours(logged, dashboard_world):
+    # Today is 16 March 2026: February's hours are due. The « ending » mission has them;
+    # a new one running since January has none yet.
+    MissionFactory(
+        participant=ParticipantFactory(organisation=dashboard_world["contract"].organisation),
+        lot=dashboard_world["lot"],
+        company=dashboard_world["company"],
+        start_date=datetime.date(2026, 1, 1),
+        end_date=None,
+    )
+    response = logged.get(reverse("tracking:dashboard"))
+    to_enter = response.context["to_enter"]
+    assert (to_enter["missions"], to_enter["missing"]) == (2, 1)
+    text = " ".join(_text(response).split())
+    assert "Missions sans heures en février 2026 1 Sur 2 missions en cours ce mois-là" in text
+
+
 def test_dashboard_is_read_only_and_nameless_for_a_coordinator(client, dashboard_world):
     coordinator = MembershipFactory(coordinator=True)
     client.force_login(coordinator.user)
@@ -629,6 +646,7 @@ def test_dashboard_is_read_only_and_nameless_for_a_coordinator(client, dashboard
     assert "lecture seule" in page
     assert "Bientôt" not in page and "Nouveau marché" not in page
     assert "Renseigner" not in page
+    assert response.context["to_enter"] is None and "heures-a-saisir" not in page
 
 
 # Query counts stay flat whatever the number of rows.

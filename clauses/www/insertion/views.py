@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clauses.core.exceptions import DomainError
-from clauses.insertion import services
+from clauses.insertion import entry, services
 from clauses.insertion.enums import AgeBand, OutcomeMoment, QpvSource
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Participant
 from clauses.procurement import perms, progress
@@ -719,9 +719,22 @@ def hours_grid(request):
             else None
         ),
         "search_limit": GRID_SEARCH_RESULTS,
+        "entries": None,
+        "entry_month": "",
+        "entry_year": None,
+        "entry_heading": "",
     }
     if contract is None:  # no contract asked for (one asked for is found or a 404)
         context["has_contracts"] = has_contracts
+        if writer_orgs and has_contracts:
+            # The month's to-do list: the contracts this user enters hours for.
+            month = entry.month_to_enter(today)
+            context["entry_month"] = services.month_label(month)
+            context["entry_heading"] = entry.heading(month)
+            context["entry_year"] = month.year
+            context["entries"] = entry.entry_by_contract(
+                entry.missions_entered_by(writer_orgs), month
+            )
         context["form"] = HoursGridForm(
             contracts=contracts,
             years=[today.year],
@@ -760,9 +773,7 @@ def hours_grid(request):
         return render(request, "insertion/hours_grid.html", context)
     year = form.cleaned_data["annee"]
     months = _month_starts(year)
-    missions = all_missions.filter(start_date__lte=months[-1].replace(day=31)).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=months[0])
-    )
+    missions = all_missions.running_between(months[0], months[-1].replace(day=31))
     if form.cleaned_data["lot"]:
         missions = missions.filter(lot=form.cleaned_data["lot"])
     if form.cleaned_data["entreprise"]:

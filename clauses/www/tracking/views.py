@@ -22,8 +22,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clauses.core.exceptions import DomainError
+from clauses.insertion import entry
 from clauses.insertion.enums import OutcomeMoment
 from clauses.insertion.models import HoursDeclaration, Mission
+from clauses.insertion.services import month_label
 from clauses.procurement import perms, progress, services
 from clauses.procurement.enums import CompanyKind
 from clauses.procurement.models import Buyer, Company, Contract, LotCompany, Operation
@@ -183,6 +185,16 @@ def dashboard(request):
     ending_rows = _mission_rows(user, ending[:DASHBOARD_ROWS])
     outcome_rows = _mission_rows(user, outcomes_due[:DASHBOARD_ROWS])
     can_track = perms.can_track(user)
+    to_enter = None
+    writer_orgs = perms.tracking_organisations(user)
+    if writer_orgs:
+        month = entry.month_to_enter(today)
+        entries = entry.entry_by_contract(entry.missions_entered_by(writer_orgs), month)
+        to_enter = {
+            "month": month_label(month),
+            "missions": sum(row.missions for row in entries),
+            "missing": sum(row.missing for row in entries),
+        }
     return render(
         request,
         "tracking/dashboard.html",
@@ -206,6 +218,7 @@ def dashboard(request):
             "outcomes_due_count": outcomes_due.count(),
             "outcomes_due": outcome_rows,
             "show_participants": can_track,
+            "to_enter": to_enter,
         },
     )
 
