@@ -284,6 +284,7 @@ def test_the_month_s_hours_to_enter_lead_from_the_dashboard_to_the_grid(page, lo
 
     row.get_by_role("link", name="2025-TX-0042").click()
     cell = page.get_by_label(f"Heures de P-00088 en {label}", exact=True)
+    expect(cell).to_be_focused()  # the cursor waits in the month's first empty cell
     cell.fill("35,5")
     cell.press("Tab")
     expect(page.locator("#statut-grille")).to_contain_text(f"P-00088, {label} : 35,5 h")

@@ -919,8 +919,15 @@ def test_grid_without_contract_lists_the_hours_of_last_month_to_enter(logged, or
     text = " ".join(_text(response).split())
     assert "Heures d'avril 2025" in text
     assert "1 sans heures" in text and "Complet" in text
-    grid_url = reverse("insertion:hours_grid") + f"?marche={missing['contract'].pk}&amp;annee=2025"
-    assert f'href="{grid_url}"' in response.content.decode()
+    grid_url = (
+        f"{reverse('insertion:hours_grid')}?marche={missing['contract'].pk}&annee=2025&mois=4"
+    )
+    assert f'href="{grid_url.replace("&", "&amp;")}"' in response.content.decode()
+    # That link opens the contract's grid with the cursor in April's first empty cell.
+    grid = logged.get(grid_url)
+    focused = [c["name"] for r in grid.context["rows"] for c in r["cells"] if c["autofocus"]]
+    assert focused == [_cell(missing["mission"], 4)]
+    assert 'value="" autofocus' in " ".join(_text(grid).split())
 
 
 def test_grid_to_do_list_is_for_those_who_enter_hours(client, organisation):

@@ -632,6 +632,7 @@ def _cell(mission, month, *, who, value="", error=""):
         "enabled": mission.covers_month(month),
         "value": value,
         "error": error,
+        "autofocus": False,
     }
 
 
@@ -722,6 +723,7 @@ def hours_grid(request):
         "entries": None,
         "entry_month": "",
         "entry_year": None,
+        "entry_month_number": None,
         "entry_heading": "",
     }
     if contract is None:  # no contract asked for (one asked for is found or a 404)
@@ -732,6 +734,7 @@ def hours_grid(request):
             context["entry_month"] = services.month_label(month)
             context["entry_heading"] = entry.heading(month)
             context["entry_year"] = month.year
+            context["entry_month_number"] = month.month
             context["entries"] = entry.entry_by_contract(
                 entry.missions_entered_by(writer_orgs), month
             )
@@ -855,6 +858,10 @@ def hours_grid(request):
             mission_id__in=[m.pk for m in page], month__gte=months[0], month__lte=months[-1]
         )
     }
+    # Opened for one month (?mois=10, from last month's missions without hours): the cursor
+    # waits in that month's first empty cell.
+    focus = _int_or_none(request.GET.get("mois")) if can_write and not errors else None
+    focus = months[focus - 1] if focus in range(1, 13) else None
     rows = []
     for mission in page:
         who = _who(mission, with_names=with_names)
@@ -864,7 +871,10 @@ def hours_grid(request):
             total += hours or ZERO
             name = _cell_name(mission, month)
             value = posted.get(name, format_hours(hours, grouping=False) if hours else "")
-            cells.append(_cell(mission, month, who=who, value=value, error=errors.get(name, "")))
+            cell = _cell(mission, month, who=who, value=value, error=errors.get(name, ""))
+            if month == focus and cell["enabled"] and not value:
+                cell["autofocus"], focus = True, None
+            cells.append(cell)
         rows.append(
             {
                 "mission": mission,
