@@ -48,16 +48,32 @@ class ContractEntry:
         return self.missions - self.entered
 
 
-def entry_by_contract(missions, month):
-    """``ContractEntry`` of each contract with missions of ``missions`` running during
-    ``month`` (its first day): the contracts with missing hours first, most missing first,
-    then by reference. Two queries whatever the number of missions: one count grouped by
-    contract, the month's declaration joined on its (mission, month) key, and the contracts."""
+def _running_with_month_hours(missions, month):
+    """``missions`` running some day of ``month``, with ``month_hours``: the month's
+    declaration, joined on its (mission, month) key (at most one row per mission)."""
     last = add_months(month, 1) - datetime.timedelta(days=1)
-    counts = (
+    return (
         missions.running_between(month, last)
         .alias(month_hours=FilteredRelation("hours", condition=Q(hours__month=month)))
         .order_by()
+    )
+
+
+def month_totals(missions, month):
+    """(missions running during ``month``, how many of them have its hours): one query."""
+    totals = _running_with_month_hours(missions, month).aggregate(
+        missions=Count("pk"), entered=Count("month_hours")
+    )
+    return totals["missions"], totals["entered"]
+
+
+def entry_by_contract(missions, month):
+    """``ContractEntry`` of each contract with missions of ``missions`` running during
+    ``month`` (its first day): the contracts with missing hours first, most missing first,
+    then by reference. Two queries whatever the number of missions: the counts grouped by
+    contract, then the contracts."""
+    counts = (
+        _running_with_month_hours(missions, month)
         .values_list("lot__contract")
         .annotate(missions=Count("pk"), entered=Count("month_hours"))
     )

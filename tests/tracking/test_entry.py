@@ -82,6 +82,7 @@ def test_each_contract_counts_its_running_missions_and_those_entered():
         ("2026-A", 3, 1, 2),
         ("2026-B", 1, 1, 0),
     ]
+    assert entry.month_totals(Mission.objects.all(), OCTOBER) == (4, 2)
 
 
 def test_contracts_with_the_most_missing_come_first_then_by_reference():

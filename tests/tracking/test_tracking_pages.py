@@ -636,6 +636,13 @@ def test_dashboard_counts_last_month_s_missions_without_hours(logged, dashboard_
     assert "Missions sans heures en février 2026 1 Sur 2 missions en cours ce mois-là" in text
 
 
+def test_dashboard_has_no_missing_hours_tile_without_missions_last_month(logged, facilitator):
+    tracked_contract(facilitator.organisation)  # its mission ended in July 2025
+    response = logged.get(reverse("tracking:dashboard"))
+    assert response.context["to_enter"] is None
+    assert "Missions sans heures" not in _text(response)
+
+
 def test_dashboard_is_read_only_and_nameless_for_a_coordinator(client, dashboard_world):
     coordinator = MembershipFactory(coordinator=True)
     client.force_login(coordinator.user)

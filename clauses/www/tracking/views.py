@@ -185,16 +185,18 @@ def dashboard(request):
     ending_rows = _mission_rows(user, ending[:DASHBOARD_ROWS])
     outcome_rows = _mission_rows(user, outcomes_due[:DASHBOARD_ROWS])
     can_track = perms.can_track(user)
+    # Last month's missions without hours, for those who enter them (none, no tile).
     to_enter = None
     writer_orgs = perms.tracking_organisations(user)
     if writer_orgs:
         month = entry.month_to_enter(today)
-        entries = entry.entry_by_contract(entry.missions_entered_by(writer_orgs), month)
-        to_enter = {
-            "month": month_label(month),
-            "missions": sum(row.missions for row in entries),
-            "missing": sum(row.missing for row in entries),
-        }
+        missions_count, entered = entry.month_totals(entry.missions_entered_by(writer_orgs), month)
+        if missions_count:
+            to_enter = {
+                "month": month_label(month),
+                "missions": missions_count,
+                "missing": missions_count - entered,
+            }
     return render(
         request,
         "tracking/dashboard.html",
