@@ -249,9 +249,12 @@ def test_a_company_chosen_while_the_lot_s_companies_load_is_kept(
     expect(company.locator("option:checked")).to_have_text("Autre entreprise")
 
 
-def test_the_month_s_hours_to_enter_lead_from_the_dashboard_to_the_grid(page, login, world):
+def test_the_month_s_missions_without_hours_lead_from_the_dashboard_to_their_entry(
+    page, login, world
+):
     """At the start of a month the dashboard counts last month's missions without hours;
-    its link lists them by contract, and entering them empties the list."""
+    its link opens the month's entry on them, every contract at once; the hours grid lists
+    the same by contract; entering them empties both."""
     from clauses.core.dates import add_months
     from clauses.insertion.services import month_label
     from tests.tracking.factories import MissionFactory
@@ -268,7 +271,6 @@ def test_the_month_s_hours_to_enter_lead_from_the_dashboard_to_the_grid(page, lo
     other = ContractFactory(organisation=contract.organisation, reference="2025-SV-0007")
     ClauseFactory(lot=LotFactory(contract=other))
     label = month_label(month)
-    heading = re.compile(rf"^Heures d[e']\s?{label}$")
     login(world["user"])
 
     page.goto(reverse("tracking:dashboard"))
@@ -276,20 +278,26 @@ def test_the_month_s_hours_to_enter_lead_from_the_dashboard_to_the_grid(page, lo
     tile = page.locator(".fr-tile").filter(has=tile_link)
     expect(tile.locator(".clauses-figure")).to_have_text("1")
     tile_link.click()
-    expect(page.get_by_role("heading", name=heading)).to_be_visible()
-    row = page.get_by_role("row", name=re.compile("2025-TX-0042"))
-    expect(row).to_contain_text("0 sur 1")
-    expect(row).to_contain_text("1 sans heures")
-    expect(page.get_by_role("row", name=re.compile("2025-SV-0007"))).to_have_count(0)
-
-    row.get_by_role("link", name="2025-TX-0042").click()
+    expect(page.locator("h1")).to_have_text("Heures du mois")
+    expect(page.get_by_label("Seulement les missions sans heures")).to_be_checked()
     cell = page.get_by_label(f"Heures de P-00088 en {label}", exact=True)
-    expect(cell).to_be_focused()  # the cursor waits in the month's first empty cell
+    expect(cell).to_be_focused()  # the cursor waits in the first empty cell
+    cell.fill("250")
+    cell.press("Tab")
+    expect(page.locator("#statut-grille")).to_contain_text("dépasse le plafond")
+    expect(cell).to_have_attribute("aria-invalid", "true")
+    assert not HoursDeclaration.objects.exists()
     cell.fill("35,5")
     cell.press("Tab")
-    expect(page.locator("#statut-grille")).to_contain_text(f"P-00088, {label} : 35,5 h")
+    expect(page.locator("#statut-grille")).to_contain_text(
+        f"P-00088, {label} : 35,5 h enregistrées."
+    )
+    expect(page.locator(f"#total-{month:%Y-%m}")).to_have_text("35,5")
 
     page.goto(reverse("insertion:hours_grid"))
-    expect(page.get_by_role("row", name=re.compile("2025-TX-0042"))).to_contain_text("Complet")
+    row = page.get_by_role("row", name=re.compile("2025-TX-0042"))
+    expect(row).to_contain_text("1 sur 1")
+    expect(row).to_contain_text("Complet")
+    expect(page.get_by_role("row", name=re.compile("2025-SV-0007"))).to_have_count(0)
     page.goto(reverse("tracking:dashboard"))
     expect(tile.locator(".clauses-figure")).to_have_text("0")

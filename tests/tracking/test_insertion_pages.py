@@ -969,3 +969,134 @@ def test_declare_hours_keeps_the_last_value_of_a_repeated_month(facilitator, gri
     )
     assert changed == 1
     assert HoursDeclaration.objects.get(mission=mission, month=may).hours == 12
+
+
+# --- Hours of one month, every contract -----------------------------------------------------
+
+
+@pytest.fixture
+def month_world(organisation):
+    """Two contracts of the organisation, each with a mission running in April 2025 (the
+    month due on 20 May 2025): the first with its April hours, the second without; and a
+    mission of another organisation."""
+    first = tracked_contract(organisation)  # hours Feb-Apr 2025
+    second = tracked_contract(organisation)
+    HoursDeclaration.objects.filter(
+        mission=second["mission"], month=datetime.date(2025, 4, 1)
+    ).delete()
+    tracked_contract(OrganisationFactory())
+    return {"first": first, "second": second, "url": reverse("insertion:hours_month")}
+
+
+def _april(mission):
+    return f"h-{mission.pk}-2025-04"
+
+
+def test_month_page_lists_every_contract_s_missions_of_last_month(logged, month_world):
+    response = logged.get(month_world["url"])
+    missions = [row["mission"] for row in response.context["rows"]]
+    first, second = month_world["first"]["mission"], month_world["second"]["mission"]
+    assert sorted(missions, key=lambda m: m.pk) == [first, second]
+    cells = {row["mission"]: row["cell"] for row in response.context["rows"]}
+    assert cells[first]["value"] == "120" and cells[second]["value"] == ""
+    # March's hours are shown beside April's, the cursor waits in the first empty cell.
+    assert {row["mission"]: row["previous"] for row in response.context["rows"]} == {
+        first: "120",
+        second: "120",
+    }
+    assert cells[second]["autofocus"] and not cells[first]["autofocus"]
+    text = " ".join(_text(response).split())
+    assert "Heures d'avril 2025" in text
+    assert '<span id="total-2025-04">120</span>' in text
+
+
+def test_month_page_filters_by_company_and_missions_without_hours(logged, month_world):
+    second = month_world["second"]
+    response = logged.get(month_world["url"], {"sans_heures": "on"})
+    assert [row["mission"] for row in response.context["rows"]] == [second["mission"]]
+    response = logged.get(month_world["url"], {"entreprise": second["company"].pk})
+    assert [row["mission"] for row in response.context["rows"]] == [second["mission"]]
+    response = logged.get(month_world["url"], {"mois": "2025-01-01"})  # before both missions
+    assert response.context["rows"] == []
+    assert "Aucune mission en cours en janvier 2025" in _text(response)
+    # A company kept from another month, without mission in this one: every company.
+    response = logged.get(
+        month_world["url"], {"mois": "2025-01-01", "entreprise": second["company"].pk}
+    )
+    assert response.context["rows"] == [] and not response.context["form"].errors
+
+
+def test_month_page_refuses_a_month_it_does_not_offer(logged, month_world):
+    response = logged.get(month_world["url"], {"mois": "2019-04-01"})
+    assert response.context["rows"] is None
+    assert "Corrigez la sélection" in _text(response)
+
+
+def test_month_cell_saved_with_htmx_updates_the_month_total(logged, month_world):
+    mission = month_world["second"]["mission"]
+    response = logged.post(
+        month_world["url"], {_april(mission): "35,5"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert HoursDeclaration.objects.get(mission=mission, month=datetime.date(2025, 4, 1)).hours == (
+        Decimal("35.5")
+    )
+    text = _text(response)
+    assert '<span id="total-2025-04" hx-swap-oob="true">155,5</span>' in text
+    assert "total-annee" not in text  # a page of one month has no year total
+    assert "enregistrées" in text
+    # Shown among the missions without hours, the cell stays editable once saved, and the
+    # month's total counts every mission of the selection.
+    url = f"{month_world['url']}?sans_heures=on"
+    response = logged.post(url, {_april(mission): "36"}, headers={"HX-Request": "true"})
+    assert '<span id="total-2025-04" hx-swap-oob="true">156</span>' in _text(response)
+    assert HoursDeclaration.objects.get(mission=mission, month=datetime.date(2025, 4, 1)).hours == (
+        Decimal(36)
+    )
+
+
+def test_month_invalid_cell_saves_nothing_and_names_the_cell(logged, month_world):
+    first, second = month_world["first"]["mission"], month_world["second"]["mission"]
+    response = logged.post(month_world["url"], {_april(first): "80", _april(second): "250"})
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert [error["id"] for error in errors] == [_april(second)]
+    assert "dépasse le plafond plausible de 200 h" in errors[0]["message"]
+    april = HoursDeclaration.objects.filter(
+        month=datetime.date(2025, 4, 1), mission__in=[first, second]
+    )
+    assert list(april.values_list("mission", "hours")) == [(first.pk, Decimal(120))]
+
+
+def test_month_form_without_javascript_saves_every_cell(logged, month_world):
+    first, second = month_world["first"]["mission"], month_world["second"]["mission"]
+    other = HoursDeclaration.objects.exclude(mission__in=[first, second]).get(
+        month=datetime.date(2025, 4, 1)
+    )
+    response = logged.post(
+        month_world["url"],
+        {
+            _april(first): "",  # emptied: April's declaration goes
+            _april(second): "42",
+            f"h-{second.pk}-2025-03": "1",  # another month: not on this page, ignored
+            _april(other.mission): "3",  # another organisation's mission: ignored
+        },
+    )
+    assert response.status_code == 302
+    april = HoursDeclaration.objects.filter(month=datetime.date(2025, 4, 1))
+    assert sorted(april.values_list("mission", "hours")) == sorted(
+        [(second.pk, Decimal(42)), (other.mission_id, other.hours)]
+    )
+    assert HoursDeclaration.objects.get(mission=second, month=datetime.date(2025, 3, 1)).hours == (
+        Decimal(120)
+    )
+
+
+def test_month_page_queries_stay_flat(
+    logged, organisation, month_world, django_assert_max_num_queries
+):
+    for size in (1, 8):
+        for _ in range(size):
+            tracked_contract(organisation)
+        with django_assert_max_num_queries(12):
+            assert logged.get(month_world["url"]).status_code == 200

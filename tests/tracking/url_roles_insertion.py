@@ -3,7 +3,8 @@
 Participants' names and files are for the members of the owning organisation only: the
 participant and mission pages answer 404 to coordinators, national administrators, buyers'
 readers and companies. The hours grid shows figures, without names, to the territorial
-coordinator and national administrators too (read-only); facilitators write.
+coordinator and national administrators too (read-only); facilitators write. The month's
+entry (every contract, one month) is for those who enter hours: facilitators.
 
 Their pages on organisation B's objects answer 404 to everyone, national administrators
 included, so they cannot join ``CROSS_ORGANISATION`` (which expects national administrators
@@ -42,6 +43,7 @@ EXPECTATIONS = {
     "insertion:mission_edit": Case(only(WRITERS), pk_of("mission")),
     "insertion:outcome_record": Case(only(WRITERS), pk_of("mission")),
     "insertion:hours_grid": Case(only(FIGURE_READERS), _with_tracking),
+    "insertion:hours_month": Case(only(WRITERS), _with_tracking),
 }
 
 CROSS_ORGANISATION = {}

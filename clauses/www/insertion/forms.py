@@ -595,3 +595,21 @@ class HoursGridForm(DsfrForm):
             self.fields["lot"].queryset = Lot.objects.none()
             self.fields["entreprise"].queryset = Company.objects.none()
         self.fields["annee"].choices = [(year, str(year)) for year in years]
+
+
+class HoursMonthForm(DsfrForm):
+    """Which month (and company) the month's entry shows, and whether only the missions
+    still without hours."""
+
+    mois = forms.TypedChoiceField(label="Mois", coerce=datetime.date.fromisoformat)
+    entreprise = forms.ModelChoiceField(
+        label="Entreprise", queryset=None, required=False, empty_label="Toutes les entreprises"
+    )
+    sans_heures = forms.BooleanField(label="Seulement les missions sans heures", required=False)
+
+    def __init__(self, *args, months, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mois"].choices = [
+            (month.isoformat(), services.month_label(month)) for month in months
+        ]
+        self.fields["entreprise"].queryset = companies

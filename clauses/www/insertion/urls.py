@@ -20,4 +20,5 @@ urlpatterns = [
     path("missions/<int:pk>/modifier/", views.mission_edit, name="mission_edit"),
     path("missions/<int:pk>/sortie/", views.outcome_record, name="outcome_record"),
     path("heures/", views.hours_grid, name="hours_grid"),
+    path("heures/mois/", views.hours_month, name="hours_month"),
 ]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clauses.core.dates import add_months
 from clauses.core.exceptions import DomainError
 from clauses.insertion import entry, services
 from clauses.insertion.enums import AgeBand, OutcomeMoment, QpvSource
@@ -37,6 +38,7 @@ from clauses.www.workspace.views import _page
 from .forms import (
     EligibilityForm,
     HoursGridForm,
+    HoursMonthForm,
     MissionFilterForm,
     MissionForm,
     OutcomeForm,
@@ -827,28 +829,8 @@ def hours_grid(request):
                 messages.info(request, "Aucune modification à enregistrer.")
             return redirect(grid_url)
         if request.htmx:
-            return render(
-                request,
-                "insertion/_hours_cells.html",
-                {
-                    "cells": [
-                        _cell(
-                            m,
-                            month,
-                            who=_who(m, with_names=with_names),
-                            value=value,
-                            error=errors.get(name, ""),
-                        )
-                        for m, month, value, name in cells
-                    ],
-                    "grid_url": grid_url,
-                    "can_write": True,
-                    "live": True,
-                    "row_totals": [],
-                    "column_totals": [],
-                    "grand_total": "",
-                    "status": "Non enregistré : " + " ".join(errors.values()),
-                },
+            return _invalid_cells_response(
+                request, cells, errors, with_names=with_names, grid_url=grid_url
             )
 
     page = _page(request, missions, GRID_ROWS_PER_PAGE)
@@ -911,19 +893,50 @@ def hours_grid(request):
     return render(request, "insertion/hours_grid.html", context)
 
 
-def _saved_cells_response(request, cells, missions, months, *, year, with_names, changed, grid_url):
-    """The saved cells, with the row, column and year totals swapped out of band."""
+def _invalid_cells_response(request, cells, errors, *, with_names, grid_url):
+    """The posted cells with their errors, nothing saved."""
+    return render(
+        request,
+        "insertion/_hours_cells.html",
+        {
+            "cells": [
+                _cell(
+                    mission,
+                    month,
+                    who=_who(mission, with_names=with_names),
+                    value=value,
+                    error=errors.get(name, ""),
+                )
+                for mission, month, value, name in cells
+            ],
+            "grid_url": grid_url,
+            "can_write": True,
+            "live": True,
+            "row_totals": [],
+            "column_totals": [],
+            "grand_total": "",
+            "status": "Non enregistré : " + " ".join(errors.values()),
+        },
+    )
+
+
+def _saved_cells_response(
+    request, cells, missions, months, *, year, with_names, changed, grid_url, row_totals=True
+):
+    """The saved cells, with the row (unless ``row_totals`` is false: a page of one month),
+    column and year totals swapped out of band."""
     mission_ids = {mission.pk for mission, _, _, _ in cells}
-    row_totals = dict.fromkeys(mission_ids, ZERO)
-    for row in (
-        HoursDeclaration.objects.filter(
-            mission_id__in=mission_ids, month__gte=months[0], month__lte=months[-1]
-        )
-        .order_by()
-        .values("mission_id")
-        .annotate(total=Sum("hours"))
-    ):
-        row_totals[row["mission_id"]] = row["total"]
+    totals_by_row = dict.fromkeys(mission_ids, ZERO) if row_totals else {}
+    if row_totals:
+        for row in (
+            HoursDeclaration.objects.filter(
+                mission_id__in=mission_ids, month__gte=months[0], month__lte=months[-1]
+            )
+            .order_by()
+            .values("mission_id")
+            .annotate(total=Sum("hours"))
+        ):
+            totals_by_row[row["mission_id"]] = row["total"]
     totals = _grid_totals(missions, months)
     shown = []
     for mission, month, value, _name in cells:
@@ -957,10 +970,171 @@ def _saved_cells_response(request, cells, missions, months, *, year, with_names,
             "live": True,
             "row_totals": [
                 {"id": f"total-m{pk}", "value": format_hours(total)}
-                for pk, total in row_totals.items()
+                for pk, total in totals_by_row.items()
             ],
             "column_totals": _total_cells(totals, months),
-            "grand_total": format_hours(sum(totals.values(), ZERO)),
+            "grand_total": format_hours(sum(totals.values(), ZERO)) if row_totals else "",
             "status": status,
         },
     )
+
+
+# --- One month, every contract ------------------------------------------------------------
+
+MONTH_CHOICES = 12  # the months offered: this one and the eleven before
+
+
+def hours_month(request):
+    """One month's hours of every mission the user enters, whatever the contract: the page of
+    the monthly round of timesheets (a company's, with its filter). Saved cell by cell with
+    htmx, or as a whole form without JavaScript."""
+    user = request.user
+    organisations = perms.tracking_organisations(user)
+    if not organisations:
+        raise Http404
+    today = _today()
+    current = today.replace(day=1)
+    months = [add_months(current, -n) for n in range(MONTH_CHOICES)]
+    entered_by = entry.missions_entered_by(organisations)
+    data = {
+        "mois": request.GET.get("mois") or entry.month_to_enter(today).isoformat(),
+        "entreprise": request.GET.get("entreprise", ""),
+        "sans_heures": request.GET.get("sans_heures", ""),
+    }
+
+    # The companies offered are those with a mission running in the month asked for.
+    asked = _month_or_none(data["mois"])
+    companies = Company.objects.none()
+    if asked in months:
+        running = entered_by.running_between(asked, _month_end(asked))
+        companies = Company.objects.filter(pk__in=running.values("company")).order_by("name")
+    form = HoursMonthForm(data=data, months=months, companies=companies)
+    if not form.is_valid() and set(form.errors) == {"entreprise"}:
+        # A company chosen for another month, without mission in this one: every company.
+        data["entreprise"] = ""
+        form = HoursMonthForm(data=data, months=months, companies=companies)
+    context = {
+        "title": "Heures du mois",
+        "form": form,
+        "rows": None,
+        "heading": "",
+        "month_total": None,
+        "grid_url": request.get_full_path(),
+        "errors": [],
+        "ceiling": settings.MAX_HOURS_PER_MONTH,
+    }
+    if not form.is_valid():
+        return render(request, "insertion/hours_month.html", context)
+    month = form.cleaned_data["mois"]
+    # The selection's missions; those shown may leave out the ones with hours, but a cell
+    # saved there stays editable, and the month's total counts them all.
+    selection = entered_by.running_between(month, _month_end(month))
+    if form.cleaned_data["entreprise"]:
+        selection = selection.filter(company=form.cleaned_data["entreprise"])
+    missions = selection
+    if form.cleaned_data["sans_heures"]:
+        missions = missions.exclude(hours__month=month)
+    missions = missions.select_related("participant", "company", "lot__contract").order_by(
+        "company__name", "participant__identifier", "start_date", "pk"
+    )
+    grid_url = context["grid_url"]
+
+    posted, errors = {}, {}
+    if request.method == "POST":
+        ids = {int(m[1]) for m in map(CELL_NAME.match, request.POST) if m}
+        by_pk = {m.pk: m for m in selection.select_related("participant").filter(pk__in=ids)}
+        cells = [c for c in _parse_cells(request.POST, by_pk, month.year) if c[1] == month]
+        entries = []
+        for mission, cell_month, value, name in cells:
+            posted[name] = value
+            try:
+                services.check_hours(mission=mission, month=cell_month, hours=value or 0)
+            except DomainError as error:
+                errors[name] = error.message
+            else:
+                entries.append((mission, cell_month, value))
+        if not errors:
+            changed = services.declare_hours(actor=user, entries=entries)
+            if request.htmx:
+                return _saved_cells_response(
+                    request,
+                    cells,
+                    selection,
+                    [month],
+                    year=month.year,
+                    with_names=True,
+                    changed=changed,
+                    grid_url=grid_url,
+                    row_totals=False,
+                )
+            if changed:
+                messages.success(
+                    request,
+                    f"{changed} déclaration{'s' if changed > 1 else ''} d'heures "
+                    f"enregistrée{'s' if changed > 1 else ''}.",
+                )
+            else:
+                messages.info(request, "Aucune modification à enregistrer.")
+            return redirect(grid_url)
+        if request.htmx:
+            return _invalid_cells_response(
+                request, cells, errors, with_names=True, grid_url=grid_url
+            )
+
+    page = _page(request, missions, GRID_ROWS_PER_PAGE)
+    previous = add_months(month, -1)
+    declared = {
+        (d.mission_id, d.month): d.hours
+        for d in HoursDeclaration.objects.filter(
+            mission_id__in=[m.pk for m in page], month__in=[previous, month]
+        )
+    }
+    rows = []
+    focus = not errors  # the cursor waits in the first empty cell
+    for mission in page:
+        hours = declared.get((mission.pk, month))
+        name = _cell_name(mission, month)
+        value = posted.get(name, format_hours(hours, grouping=False) if hours else "")
+        cell = _cell(
+            mission,
+            month,
+            who=mission.participant.identifier,
+            value=value,
+            error=errors.get(name, ""),
+        )
+        if focus and not value:
+            cell["autofocus"], focus = True, False
+        before = declared.get((mission.pk, previous))
+        rows.append(
+            {
+                "mission": mission,
+                "label": participant_label(mission.participant),
+                "cell": cell,
+                "previous": format_hours(before) if before else "",
+            }
+        )
+    totals = _grid_totals(selection, [month])
+    context.update(
+        {
+            "title": f"Heures du mois — {services.month_label(month)}",
+            "heading": entry.heading(month),
+            "month": month,
+            "previous_label": services.month_label(previous),
+            "rows": rows,
+            "page_obj": page,
+            "month_total": _total_cells(totals, [month])[0],
+            "errors": [{"id": name, "message": message} for name, message in errors.items()],
+        }
+    )
+    return render(request, "insertion/hours_month.html", context)
+
+
+def _month_end(month):
+    return add_months(month, 1) - datetime.timedelta(days=1)
+
+
+def _month_or_none(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
