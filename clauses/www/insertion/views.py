@@ -796,42 +796,16 @@ def hours_grid(request):
             raise Http404
         ids = {int(m[1]) for m in map(CELL_NAME.match, request.POST) if m}
         by_pk = {m.pk: m for m in missions.filter(pk__in=ids)}
-        cells = _parse_cells(request.POST, by_pk, year)
-        entries = []
-        for mission, month, value, name in cells:
-            posted[name] = value
-            try:
-                services.check_hours(mission=mission, month=month, hours=value or 0)
-            except DomainError as error:
-                errors[name] = error.message
-            else:
-                entries.append((mission, month, value))
-        if not errors:
-            changed = services.declare_hours(actor=user, entries=entries)
-            if request.htmx:
-                return _saved_cells_response(
-                    request,
-                    cells,
-                    missions,
-                    months,
-                    year=year,
-                    with_names=with_names,
-                    changed=changed,
-                    grid_url=grid_url,
-                )
-            if changed:
-                messages.success(
-                    request,
-                    f"{changed} déclaration{'s' if changed > 1 else ''} d'heures "
-                    f"enregistrée{'s' if changed > 1 else ''}.",
-                )
-            else:
-                messages.info(request, "Aucune modification à enregistrer.")
-            return redirect(grid_url)
-        if request.htmx:
-            return _invalid_cells_response(
-                request, cells, errors, with_names=with_names, grid_url=grid_url
-            )
+        response, posted, errors = _post_cells(
+            request,
+            _parse_cells(request.POST, by_pk, year),
+            missions=missions,
+            months=months,
+            with_names=with_names,
+            grid_url=grid_url,
+        )
+        if response is not None:
+            return response
 
     page = _page(request, missions, GRID_ROWS_PER_PAGE)
     declared = {
@@ -893,6 +867,51 @@ def hours_grid(request):
     return render(request, "insertion/hours_grid.html", context)
 
 
+def _post_cells(request, cells, *, missions, months, with_names, grid_url, row_totals=True):
+    """Check every posted cell (mission, month, value, name), then save them all or none.
+    Returns (response, posted values, errors): the response once saved (the cells and the
+    totals of ``missions`` over ``months`` with htmx, else a redirect to the page) or for
+    invalid cells with htmx; else None, for the page to show the errors."""
+    posted, errors, entries = {}, {}, []
+    for mission, month, value, name in cells:
+        posted[name] = value
+        try:
+            services.check_hours(mission=mission, month=month, hours=value or 0)
+        except DomainError as error:
+            errors[name] = error.message
+        else:
+            entries.append((mission, month, value))
+    if errors:
+        response = None
+        if request.htmx:
+            response = _invalid_cells_response(
+                request, cells, errors, with_names=with_names, grid_url=grid_url
+            )
+        return response, posted, errors
+    changed = services.declare_hours(actor=request.user, entries=entries)
+    if request.htmx:
+        response = _saved_cells_response(
+            request,
+            cells,
+            missions,
+            months,
+            with_names=with_names,
+            changed=changed,
+            grid_url=grid_url,
+            row_totals=row_totals,
+        )
+        return response, posted, errors
+    if changed:
+        messages.success(
+            request,
+            f"{changed} déclaration{'s' if changed > 1 else ''} d'heures "
+            f"enregistrée{'s' if changed > 1 else ''}.",
+        )
+    else:
+        messages.info(request, "Aucune modification à enregistrer.")
+    return redirect(grid_url), posted, errors
+
+
 def _invalid_cells_response(request, cells, errors, *, with_names, grid_url):
     """The posted cells with their errors, nothing saved."""
     return render(
@@ -921,7 +940,7 @@ def _invalid_cells_response(request, cells, errors, *, with_names, grid_url):
 
 
 def _saved_cells_response(
-    request, cells, missions, months, *, year, with_names, changed, grid_url, row_totals=True
+    request, cells, missions, months, *, with_names, changed, grid_url, row_totals=True
 ):
     """The saved cells, with the row (unless ``row_totals`` is false: a page of one month),
     column and year totals swapped out of band."""
@@ -1043,43 +1062,17 @@ def hours_month(request):
     if request.method == "POST":
         ids = {int(m[1]) for m in map(CELL_NAME.match, request.POST) if m}
         by_pk = {m.pk: m for m in selection.select_related("participant").filter(pk__in=ids)}
-        cells = [c for c in _parse_cells(request.POST, by_pk, month.year) if c[1] == month]
-        entries = []
-        for mission, cell_month, value, name in cells:
-            posted[name] = value
-            try:
-                services.check_hours(mission=mission, month=cell_month, hours=value or 0)
-            except DomainError as error:
-                errors[name] = error.message
-            else:
-                entries.append((mission, cell_month, value))
-        if not errors:
-            changed = services.declare_hours(actor=user, entries=entries)
-            if request.htmx:
-                return _saved_cells_response(
-                    request,
-                    cells,
-                    selection,
-                    [month],
-                    year=month.year,
-                    with_names=True,
-                    changed=changed,
-                    grid_url=grid_url,
-                    row_totals=False,
-                )
-            if changed:
-                messages.success(
-                    request,
-                    f"{changed} déclaration{'s' if changed > 1 else ''} d'heures "
-                    f"enregistrée{'s' if changed > 1 else ''}.",
-                )
-            else:
-                messages.info(request, "Aucune modification à enregistrer.")
-            return redirect(grid_url)
-        if request.htmx:
-            return _invalid_cells_response(
-                request, cells, errors, with_names=True, grid_url=grid_url
-            )
+        response, posted, errors = _post_cells(
+            request,
+            [c for c in _parse_cells(request.POST, by_pk, month.year) if c[1] == month],
+            missions=selection,
+            months=[month],
+            with_names=True,
+            grid_url=grid_url,
+            row_totals=False,
+        )
+        if response is not None:
+            return response
 
     page = _page(request, missions, GRID_ROWS_PER_PAGE)
     previous = add_months(month, -1)
