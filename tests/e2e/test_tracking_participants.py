@@ -2,10 +2,13 @@
 of hours in the monthly grid (one mistake, corrected) and reads the participant's file."""
 
 import datetime
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from shapely.geometry import box
 
@@ -293,6 +296,21 @@ def test_the_month_s_missions_without_hours_lead_from_the_dashboard_to_their_ent
         f"P-00088, {label} : 35,5 h enregistrées."
     )
     expect(page.locator(f"#total-{month:%Y-%m}")).to_have_text("35,5")
+    # The month's sheet to send to the company, in the import format.
+    page.goto(reverse("insertion:hours_month"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Relevé à compléter")).click()
+    assert download.value.suggested_filename == f"heures-{month:%Y-%m}.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert [cell.value for cell in sheet[2]][:7] == [
+        "P-00088",
+        "2025-TX-0042",
+        "2",
+        contract.organisation.companies.get(name="Peintures du Nord").siret,
+        datetime.datetime.combine(add_months(month, -2), datetime.time()),
+        f"{month:%m/%Y}",
+        35.5,
+    ]
 
     page.goto(reverse("insertion:hours_grid"))
     row = page.get_by_role("row", name=re.compile("2025-TX-0042"))

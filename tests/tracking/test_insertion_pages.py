@@ -1100,3 +1100,58 @@ def test_month_page_queries_stay_flat(
             tracked_contract(organisation)
         with django_assert_max_num_queries(12):
             assert logged.get(month_world["url"]).status_code == 200
+
+
+def test_month_sheet_is_filled_by_the_company_then_imported_back(logged, month_world):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from clauses.insertion.transfer.importing import run_import
+
+    first, second = month_world["first"], month_world["second"]
+    response = logged.get(
+        month_world["url"], {"entreprise": second["company"].pk, "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert 'filename="heures-2025-04-' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    participant = second["participant"]
+    assert sheet.title == "Heures"
+    assert rows[0] == [
+        "Identifiant participant",
+        "Référence du marché",
+        "Numéro de lot",
+        "SIRET de l'entreprise",
+        "Début de la mission",
+        "Mois",
+        "Heures",
+        "Participant (pour information)",
+    ]
+    assert len(rows) == 2  # the company's one mission
+    assert rows[1][0] == participant.identifier and rows[1][5] == "04/2025"
+    assert rows[1][6] is None
+    assert rows[1][7] == f"{participant.last_name.upper()} {participant.first_name}"
+    assert AuditEntry.objects.filter(action="insertion.month_sheet_exported").count() == 1
+
+    # The company fills it in; the facilitator imports it as it is.
+    sheet.cell(row=2, column=7, value=42)
+    filled = Workbook()
+    filled.active.title = "Heures"
+    for row in sheet.iter_rows(values_only=True):
+        filled.active.append(row)
+    buffer = io.BytesIO()
+    filled.save(buffer)
+    report = run_import(
+        [("releve.xlsx", buffer.getvalue())],
+        organisation=first["contract"].organisation,
+        write=True,
+    )
+    assert report.written, report.summary()
+    assert any("Colonnes ignorées" in problem.message for problem in report.warnings)
+    april = datetime.date(2025, 4, 1)
+    assert HoursDeclaration.objects.get(mission=second["mission"], month=april).hours == 42
+    assert HoursDeclaration.objects.get(mission=first["mission"], month=april).hours == 120

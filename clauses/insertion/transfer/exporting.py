@@ -8,6 +8,7 @@ back: exporting, importing into another organisation and exporting again gives t
 files.
 """
 
+import dataclasses
 import datetime
 import io
 import zipfile
@@ -391,6 +392,39 @@ def export(organisation, fmt, *, sheet=None):
         return content, f"{stem}-{sheet.file_stem}.csv", CONTENT_TYPES["csv"]
     content = render_zip((each, sheet_rows(organisation, each)) for each in c.SHEETS)
     return content, f"{stem}-csv.zip", CONTENT_TYPES["zip"]
+
+
+# The month's sheet to fill: the « Heures » sheet of the import format, plus the participant's
+# name for whoever fills it in (a company knows its staff by name); the import ignores that
+# column, with a warning.
+PARTICIPANT_NAME = c.Column("participant_name", "Participant (pour information)")
+MONTH_SHEET = dataclasses.replace(c.HOURS, columns=(*c.HOURS.columns, PARTICIPANT_NAME))
+
+
+def month_sheet(missions, month):
+    """An XLSX file of ``missions``' hours of ``month`` in the import format, one line per
+    mission, the hours already declared filled in, the others empty: sent to a company to
+    fill, imported back as it is. ``missions`` come with participant, lot's contract and
+    company."""
+    declared = dict(
+        HoursDeclaration.objects.filter(
+            mission__in=missions.order_by().values("pk"), month=month
+        ).values_list("mission_id", "hours")
+    )
+    rows = (
+        [
+            mission.participant.identifier,
+            mission.lot.contract.reference,
+            mission.lot.number,
+            mission.company.siret,
+            mission.start_date,
+            _month(month),
+            _number(declared.get(mission.pk)),
+            f"{mission.participant.last_name.upper()} {mission.participant.first_name}".strip(),
+        ]
+        for mission in missions
+    )
+    return render_workbook([(MONTH_SHEET, rows)])
 
 
 def log_export(*, actor, organisation, fmt, sheet=None):

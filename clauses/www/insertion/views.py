@@ -16,17 +16,20 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Max, Min, Prefetch, Q, Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from clauses.core import audit
 from clauses.core.dates import add_months
 from clauses.core.exceptions import DomainError
 from clauses.insertion import entry, services
 from clauses.insertion.enums import AgeBand, OutcomeMoment, QpvSource
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Participant
+from clauses.insertion.transfer import exporting
 from clauses.procurement import perms, progress
 from clauses.procurement.models import Clause, Company, Contract
 from clauses.territories import geocoding
@@ -1057,6 +1060,8 @@ def hours_month(request):
         "company__name", "participant__identifier", "start_date", "pk"
     )
     grid_url = context["grid_url"]
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return _month_sheet_response(request, missions, month, form.cleaned_data["entreprise"])
 
     posted, errors = {}, {}
     if request.method == "POST":
@@ -1120,6 +1125,23 @@ def hours_month(request):
         }
     )
     return render(request, "insertion/hours_month.html", context)
+
+
+def _month_sheet_response(request, missions, month, company):
+    """The month's sheet to fill (XLSX, import format), its download logged: it names the
+    participants."""
+    content = exporting.month_sheet(missions, month)
+    stem = f"heures-{month:%Y-%m}" + (f"-{slugify(company.name)}" if company else "")
+    audit.log(
+        actor=request.user,
+        action="insertion.month_sheet_exported",
+        object_repr=f"Relevé d'heures de {services.month_label(month)}"
+        + (f" — {company.name}" if company else ""),
+        changes={"mois": month.isoformat(), "entreprise": company.pk if company else None},
+    )
+    response = HttpResponse(content, content_type=exporting.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
 
 
 def _month_end(month):
