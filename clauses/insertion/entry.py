@@ -15,7 +15,7 @@ from clauses.core.dates import add_months
 from clauses.procurement.models import Clause, Contract
 
 from .models import Mission
-from .services import month_label
+from .services import of_month
 
 
 def month_to_enter(today):
@@ -25,9 +25,7 @@ def month_to_enter(today):
 
 def heading(month):
     """« Heures d'octobre 2026 », « Heures de mars 2026 »."""
-    label = month_label(month)
-    preposition = "d'" if label[0] in "aeiou" else "de "
-    return f"Heures {preposition}{label}"
+    return f"Heures {of_month(month)}"
 
 
 def missions_entered_by(organisations):

@@ -140,5 +140,6 @@ AUDIT_ACTIONS = {
     "insertion.outcome_recorded": "Sortie enregistrée",
     "insertion.import": "Import de données",
     "insertion.export": "Export de données",
+    "insertion.month_sheet_exported": "Relevé d'heures du mois téléchargé",
     "insertion.report_downloaded": "Bilan téléchargé",
 }

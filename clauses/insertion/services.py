@@ -68,6 +68,12 @@ def month_label(month):
     return f"{MONTHS_FR[month.month - 1]} {month.year}"
 
 
+def of_month(month):
+    """« d'octobre 2026 », « de mars 2026 »: the month after « de », elided before a vowel."""
+    label = month_label(month)
+    return f"d'{label}" if label[0] in "aeiou" else f"de {label}"
+
+
 def first_of_month(day):
     return day.replace(day=1)
 

@@ -1107,6 +1107,7 @@ def test_month_sheet_is_filled_by_the_company_then_imported_back(logged, month_w
 
     from openpyxl import Workbook, load_workbook
 
+    from clauses.core import audit
     from clauses.insertion.transfer.importing import run_import
 
     first, second = month_world["first"], month_world["second"]
@@ -1135,7 +1136,9 @@ def test_month_sheet_is_filled_by_the_company_then_imported_back(logged, month_w
     assert rows[1][0] == participant.identifier and rows[1][5] == "04/2025"
     assert rows[1][6] is None
     assert rows[1][7] == f"{participant.last_name.upper()} {participant.first_name}"
-    assert AuditEntry.objects.filter(action="insertion.month_sheet_exported").count() == 1
+    logged_entry = AuditEntry.objects.get(action="insertion.month_sheet_exported")
+    assert logged_entry.object_repr == f"Relevé d'heures d'avril 2025 — {second['company'].name}"
+    assert audit.action_label(logged_entry.action) == "Relevé d'heures du mois téléchargé"
 
     # The company fills it in; the facilitator imports it as it is.
     sheet.cell(row=2, column=7, value=42)

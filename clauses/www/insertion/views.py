@@ -1135,7 +1135,7 @@ def _month_sheet_response(request, missions, month, company):
     audit.log(
         actor=request.user,
         action="insertion.month_sheet_exported",
-        object_repr=f"Relevé d'heures de {services.month_label(month)}"
+        object_repr=f"Relevé d'heures {services.of_month(month)}"
         + (f" — {company.name}" if company else ""),
         changes={"mois": month.isoformat(), "entreprise": company.pk if company else None},
     )
