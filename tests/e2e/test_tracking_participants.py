@@ -319,3 +319,43 @@ def test_the_month_s_missions_without_hours_lead_from_the_dashboard_to_their_ent
     expect(page.get_by_role("row", name=re.compile("2025-SV-0007"))).to_have_count(0)
     page.goto(reverse("tracking:dashboard"))
     expect(tile.locator(".clauses-figure")).to_have_text("0")
+
+
+def test_enter_goes_down_to_the_next_mission_as_in_a_spreadsheet(page, login, world):
+    """In the month's page, Enter saves the cell and moves to the one below; Shift+Enter
+    goes back up; below the last row waits the button that sends the whole page."""
+    from clauses.core.dates import add_months
+    from clauses.insertion.services import month_label
+    from tests.tracking.factories import MissionFactory
+
+    month = add_months(datetime.date.today().replace(day=1), -1)
+    contract = world["contract"]
+    for identifier in ("P-00091", "P-00092"):
+        MissionFactory(
+            participant=ParticipantFactory(
+                organisation=contract.organisation, identifier=identifier
+            ),
+            lot=contract.lots.get(),
+            company=contract.organisation.companies.get(name="Peintures du Nord"),
+            start_date=add_months(month, -1),
+            end_date=None,
+        )
+    label = month_label(month)
+    login(world["user"])
+    page.goto(reverse("insertion:hours_month"))
+    first = page.get_by_label(f"Heures de P-00091 en {label}", exact=True)
+    second = page.get_by_label(f"Heures de P-00092 en {label}", exact=True)
+    expect(first).to_be_focused()
+
+    first.fill("70")
+    first.press("Enter")
+    expect(second).to_be_focused()
+    expect(page.locator("#statut-grille")).to_contain_text(f"P-00091, {label} : 70 h")
+    second.press("Shift+Enter")
+    expect(first).to_be_focused()
+    first.press("Enter")
+    second.fill("80")
+    second.press("Enter")
+    expect(page.get_by_role("button", name="Enregistrer les heures")).to_be_focused()
+    expect(page.locator("#statut-grille")).to_contain_text(f"P-00092, {label} : 80 h")
+    assert sorted(HoursDeclaration.objects.values_list("hours", flat=True)) == [70, 80]
