@@ -1014,6 +1014,13 @@ def test_month_page_filters_by_company_and_missions_without_hours(logged, month_
     second = month_world["second"]
     response = logged.get(month_world["url"], {"sans_heures": "on"})
     assert [row["mission"] for row in response.context["rows"]] == [second["mission"]]
+    response = logged.get(
+        month_world["url"], {"sans_heures": "on", "entreprise": month_world["first"]["company"].pk}
+    )
+    assert response.context["rows"] == []
+    assert "Toutes les missions de cette sélection ont leurs heures d'avril 2025." in _text(
+        response
+    )
     response = logged.get(month_world["url"], {"entreprise": second["company"].pk})
     assert [row["mission"] for row in response.context["rows"]] == [second["mission"]]
     response = logged.get(month_world["url"], {"mois": "2025-01-01"})  # before both missions
