@@ -19,3 +19,8 @@ def add_months(day, months):
     year += day.year
     month += 1
     return day.replace(year=year, month=month, day=min(day.day, days_in_month(year, month)))
+
+
+def last_day_of_month(day):
+    """The last day of ``day``'s month."""
+    return day.replace(day=days_in_month(day.year, day.month))

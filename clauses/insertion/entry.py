@@ -6,7 +6,6 @@ mission whose participant did not work that month (leave, sick leave) stays coun
 pages say "without hours", not "late".
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, FilteredRelation, Q
@@ -49,9 +48,8 @@ class ContractEntry:
 def _running_with_month_hours(missions, month):
     """``missions`` running some day of ``month``, with ``month_hours``: the month's
     declaration, joined on its (mission, month) key (at most one row per mission)."""
-    last = add_months(month, 1) - datetime.timedelta(days=1)
     return (
-        missions.running_between(month, last)
+        missions.running_in_month(month)
         .alias(month_hours=FilteredRelation("hours", condition=Q(hours__month=month)))
         .order_by()
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from clauses.accounts.models import Organisation
+from clauses.core.dates import last_day_of_month
 from clauses.core.validators import validate_plausible_date
 from clauses.procurement.models import ScopedQuerySet, under_visible_contracts
 
@@ -141,6 +142,11 @@ class Participant(models.Model):
         return self.identifier
 
     @property
+    def name(self):
+        """« KANTÉ Yannick »: the family name in capitals, as lists and sheets show it."""
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    @property
     def lives_in_qpv(self):
         return self.qpv_id is not None
 
@@ -194,6 +200,10 @@ class MissionQuerySet(ScopedQuerySet):
         return self.filter(start_date__lte=last).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=first)
         )
+
+    def running_in_month(self, month):
+        """Missions running some day of ``month`` (its first day)."""
+        return self.running_between(month, last_day_of_month(month))
 
 
 class Mission(models.Model):

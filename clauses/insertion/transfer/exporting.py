@@ -420,7 +420,7 @@ def month_sheet(missions, month):
             mission.start_date,
             _month(month),
             _number(declared.get(mission.pk)),
-            f"{mission.participant.last_name.upper()} {mission.participant.first_name}".strip(),
+            mission.participant.name,
         ]
         for mission in missions
     )

@@ -54,7 +54,7 @@ def _choices(label, choices, *, required=True, empty="Choisissez", **kwargs):
 
 
 def participant_label(participant):
-    name = f"{participant.last_name.upper()} {participant.first_name}".strip()
+    name = participant.name
     return f"{participant.identifier} — {name}" if name else participant.identifier
 
 

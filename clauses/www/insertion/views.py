@@ -641,6 +641,14 @@ def _cell(mission, month, *, who, value="", error=""):
     }
 
 
+def _focus_first_empty(cells):
+    """The cursor waits in the first of ``cells`` open for entry and still empty."""
+    for cell in cells:
+        if cell["enabled"] and not cell["value"]:
+            cell["autofocus"] = True
+            return
+
+
 def _who(mission, *, with_names):
     return mission.participant.identifier if with_names else f"la mission n° {mission.pk}"
 
@@ -726,9 +734,7 @@ def hours_grid(request):
         ),
         "search_limit": GRID_SEARCH_RESULTS,
         "entries": None,
-        "entry_month": "",
-        "entry_year": None,
-        "entry_month_number": None,
+        "entry_month": None,
         "entry_heading": "",
     }
     if contract is None:  # no contract asked for (one asked for is found or a 404)
@@ -736,10 +742,8 @@ def hours_grid(request):
         if writer_orgs and has_contracts:
             # The month's to-do list: the contracts this user enters hours for.
             month = entry.month_to_enter(today)
-            context["entry_month"] = services.month_label(month)
+            context["entry_month"] = month
             context["entry_heading"] = entry.heading(month)
-            context["entry_year"] = month.year
-            context["entry_month_number"] = month.month
             context["entries"] = entry.entry_by_contract(
                 entry.missions_entered_by(writer_orgs), month
             )
@@ -817,10 +821,6 @@ def hours_grid(request):
             mission_id__in=[m.pk for m in page], month__gte=months[0], month__lte=months[-1]
         )
     }
-    # Opened for one month (?mois=10, from last month's missions without hours): the cursor
-    # waits in that month's first empty cell.
-    focus = _int_or_none(request.GET.get("mois")) if can_write and not errors else None
-    focus = months[focus - 1] if focus in range(1, 13) else None
     rows = []
     for mission in page:
         who = _who(mission, with_names=with_names)
@@ -830,10 +830,7 @@ def hours_grid(request):
             total += hours or ZERO
             name = _cell_name(mission, month)
             value = posted.get(name, format_hours(hours, grouping=False) if hours else "")
-            cell = _cell(mission, month, who=who, value=value, error=errors.get(name, ""))
-            if month == focus and cell["enabled"] and not value:
-                cell["autofocus"], focus = True, None
-            cells.append(cell)
+            cells.append(_cell(mission, month, who=who, value=value, error=errors.get(name, "")))
         rows.append(
             {
                 "mission": mission,
@@ -844,6 +841,11 @@ def hours_grid(request):
                 "total": format_hours(total),
             }
         )
+    # Opened for one month (?mois=10, from last month's missions without hours): the cursor
+    # waits in that month's first empty cell.
+    focus = _int_or_none(request.GET.get("mois"))
+    if can_write and not errors and focus in range(1, 13):
+        _focus_first_empty(row["cells"][focus - 1] for row in rows)
     totals = _grid_totals(missions, months)
     context.update(
         {
@@ -942,23 +944,28 @@ def _invalid_cells_response(request, cells, errors, *, with_names, grid_url):
     )
 
 
+def _row_totals(mission_ids, months):
+    """Hours of each mission over ``months`` (one query)."""
+    totals = dict.fromkeys(mission_ids, ZERO)
+    rows = (
+        HoursDeclaration.objects.filter(
+            mission_id__in=mission_ids, month__gte=months[0], month__lte=months[-1]
+        )
+        .order_by()
+        .values_list("mission_id")
+        .annotate(total=Sum("hours"))
+    )
+    totals.update(rows)
+    return totals
+
+
 def _saved_cells_response(
     request, cells, missions, months, *, with_names, changed, grid_url, row_totals=True
 ):
     """The saved cells, with the row (unless ``row_totals`` is false: a page of one month),
     column and year totals swapped out of band."""
     mission_ids = {mission.pk for mission, _, _, _ in cells}
-    totals_by_row = dict.fromkeys(mission_ids, ZERO) if row_totals else {}
-    if row_totals:
-        for row in (
-            HoursDeclaration.objects.filter(
-                mission_id__in=mission_ids, month__gte=months[0], month__lte=months[-1]
-            )
-            .order_by()
-            .values("mission_id")
-            .annotate(total=Sum("hours"))
-        ):
-            totals_by_row[row["mission_id"]] = row["total"]
+    totals_by_row = _row_totals(mission_ids, months) if row_totals else {}
     totals = _grid_totals(missions, months)
     shown = []
     for mission, month, value, _name in cells:
@@ -1026,10 +1033,8 @@ def hours_month(request):
 
     # The companies offered are those with a mission running in the month asked for.
     asked = _month_or_none(data["mois"])
-    companies = Company.objects.none()
-    if asked in months:
-        running = entered_by.running_between(asked, _month_end(asked))
-        companies = Company.objects.filter(pk__in=running.values("company")).order_by("name")
+    running = entered_by.running_in_month(asked) if asked in months else Mission.objects.none()
+    companies = Company.objects.filter(pk__in=running.values("company")).order_by("name")
     form = HoursMonthForm(data=data, months=months, companies=companies)
     if not form.is_valid() and set(form.errors) == {"entreprise"}:
         # A company chosen for another month, without mission in this one: every company.
@@ -1047,10 +1052,10 @@ def hours_month(request):
     }
     if not form.is_valid():
         return render(request, "insertion/hours_month.html", context)
-    month = form.cleaned_data["mois"]
+    month = form.cleaned_data["mois"]  # == asked
     # The selection's missions; those shown may leave out the ones with hours, but a cell
     # saved there stays editable, and the month's total counts them all.
-    selection = entered_by.running_between(month, _month_end(month))
+    selection = running
     if form.cleaned_data["entreprise"]:
         selection = selection.filter(company=form.cleaned_data["entreprise"])
     missions = selection
@@ -1088,29 +1093,27 @@ def hours_month(request):
         )
     }
     rows = []
-    focus = not errors  # the cursor waits in the first empty cell
     for mission in page:
         hours = declared.get((mission.pk, month))
         name = _cell_name(mission, month)
         value = posted.get(name, format_hours(hours, grouping=False) if hours else "")
-        cell = _cell(
-            mission,
-            month,
-            who=mission.participant.identifier,
-            value=value,
-            error=errors.get(name, ""),
-        )
-        if focus and not value:
-            cell["autofocus"], focus = True, False
         before = declared.get((mission.pk, previous))
         rows.append(
             {
                 "mission": mission,
                 "label": participant_label(mission.participant),
-                "cell": cell,
+                "cell": _cell(
+                    mission,
+                    month,
+                    who=mission.participant.identifier,
+                    value=value,
+                    error=errors.get(name, ""),
+                ),
                 "previous": format_hours(before) if before else "",
             }
         )
+    if not errors:
+        _focus_first_empty(row["cell"] for row in rows)
     totals = _grid_totals(selection, [month])
     context.update(
         {
@@ -1142,10 +1145,6 @@ def _month_sheet_response(request, missions, month, company):
     response = HttpResponse(content, content_type=exporting.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
     return response
-
-
-def _month_end(month):
-    return add_months(month, 1) - datetime.timedelta(days=1)
 
 
 def _month_or_none(value):

@@ -184,10 +184,10 @@ def dashboard(request):
     )
     ending_rows = _mission_rows(user, ending[:DASHBOARD_ROWS])
     outcome_rows = _mission_rows(user, outcomes_due[:DASHBOARD_ROWS])
-    can_track = perms.can_track(user)
+    writer_orgs = perms.tracking_organisations(user)
+    can_track = bool(writer_orgs)  # perms.can_track
     # Last month's missions without hours, for those who enter them (none, no tile).
     to_enter = None
-    writer_orgs = perms.tracking_organisations(user)
     if writer_orgs:
         month = entry.month_to_enter(today)
         missions_count, entered = entry.month_totals(entry.missions_entered_by(writer_orgs), month)
