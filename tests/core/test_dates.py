@@ -31,3 +31,11 @@ def test_days_in_month_agrees_with_the_calendar():
     for year in (1900, 2000, 2023, 2024, 2100):
         for month in range(1, 13):
             assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
+
+
+def test_last_day_of_month_knows_leap_years():
+    from clauses.core.dates import last_day_of_month
+
+    assert last_day_of_month(datetime.date(2024, 2, 10)) == datetime.date(2024, 2, 29)
+    assert last_day_of_month(datetime.date(2026, 2, 1)) == datetime.date(2026, 2, 28)
+    assert last_day_of_month(datetime.date(2026, 12, 31)) == datetime.date(2026, 12, 31)
