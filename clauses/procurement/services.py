@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from clauses.core import audit
 from clauses.core.exceptions import DomainError
@@ -261,14 +262,16 @@ def remove_lot_company(*, actor, link):
 
 @transaction.atomic
 def delete_contract(*, actor, contract):
-    from clauses.insertion.models import Mission
-
-    if Mission.objects.filter(lot__contract=contract).exists():
+    """Delete a contract and its lots, unless missions work on them (their lot is protected:
+    procurement knows nothing of missions, the database refuses for it)."""
+    audit.log(actor=actor, action="procurement.contract_deleted", obj=contract)
+    try:
+        with transaction.atomic():
+            contract.delete()
+    except ProtectedError:
         raise DomainError(
             "Ce marché porte des missions : supprimez-les avant de supprimer le marché."
-        )
-    audit.log(actor=actor, action="procurement.contract_deleted", obj=contract)
-    contract.delete()
+        ) from None
 
 
 @transaction.atomic

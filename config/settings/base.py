@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "clauses.practices",
     "clauses.procurement",
     "clauses.insertion",
+    "clauses.observatory",
     "clauses.demo",
     "clauses.www",
 ]

@@ -1,4 +1,4 @@
-"""clauses/insertion/indicators.py: the figures of the reports, computed from factory data."""
+"""clauses/observatory/reports.py: the figures of the reports, computed from factory data."""
 
 import datetime
 from collections import Counter, defaultdict
@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.test import override_settings
 
-from clauses.insertion import indicators
 from clauses.insertion.models import Mission
+from clauses.observatory import reports as indicators
 from clauses.procurement.models import Lot
 from clauses.territories.models import Qpv
 from tests.factories import OrganisationFactory

@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from clauses.procurement import progress
+from clauses.observatory import progress
 from clauses.procurement.models import Buyer, Clause, Company, Contract, Lot, LotCompany
 from clauses.territories.models import Qpv
 from tests.factories import MembershipFactory, OrganisationFactory

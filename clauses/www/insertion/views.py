@@ -30,7 +30,8 @@ from clauses.insertion import entry, services
 from clauses.insertion.enums import AgeBand, OutcomeMoment, QpvSource
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Participant
 from clauses.insertion.transfer import exporting
-from clauses.procurement import perms, progress
+from clauses.observatory import progress
+from clauses.procurement import perms
 from clauses.procurement.models import Clause, Company, Contract
 from clauses.territories import geocoding
 from clauses.territories.enums import qpv_list_in_force

@@ -1,6 +1,6 @@
 """A report (bilan) of the social clause for a contract, an operation or a buyer.
 
-``Report`` gathers the header and the indicators (clauses/insertion/indicators.py); the
+``Report`` gathers the header and the indicators (clauses/observatory/reports.py); the
 page and the PDF render the same template (``reports/_content.html``), the spreadsheet
 writes one sheet per section from the same object. No participant is named: a buyer
 reads these reports.
@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from clauses.core.exports import XLSX_MAX_WIDTH, neutralise
-from clauses.insertion import indicators as figures
+from clauses.observatory import reports as figures
 from clauses.procurement.calculator import format_euros, format_number, format_percent
 
 MONTHS = [

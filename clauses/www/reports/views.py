@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from clauses.core import audit
 from clauses.core.exports import CONTENT_TYPES
-from clauses.procurement import progress
+from clauses.observatory import progress
 from clauses.procurement.models import Buyer, Contract, Lot, Operation
 from clauses.www.workspace.views import _page
 

@@ -3,7 +3,7 @@
 Reads start from the querysets' ``for_user`` (an object out of scope answers 404, as an
 unknown one does); writes are for the facilitators of the owning organisation
 (``perms.can_edit``) and go through ``clauses.procurement.services``. Figures come from
-``clauses.procurement.progress``, one subquery per figure, so lists cost the same number
+``clauses.observatory.progress``, one subquery per figure, so lists cost the same number
 of queries whatever their length.
 """
 
@@ -26,7 +26,8 @@ from clauses.insertion import entry
 from clauses.insertion.enums import OutcomeMoment
 from clauses.insertion.models import HoursDeclaration, Mission
 from clauses.insertion.services import month_label
-from clauses.procurement import perms, progress, services
+from clauses.observatory import progress
+from clauses.procurement import perms, services
 from clauses.procurement.enums import CompanyKind
 from clauses.procurement.models import Buyer, Company, Contract, LotCompany, Operation
 from clauses.www.workspace.views import _page

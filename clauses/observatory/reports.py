@@ -21,11 +21,17 @@ from django.conf import settings
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import ExtractYear
 
+from clauses.insertion.enums import (
+    AgeBand,
+    Modality,
+    OutcomeKind,
+    OutcomeMoment,
+    Sex,
+    WorkContractType,
+)
+from clauses.insertion.models import HoursDeclaration, Mission, Outcome, age_band
 from clauses.procurement.enums import LegalBasis
 from clauses.procurement.models import Lot
-
-from .enums import AgeBand, Modality, OutcomeKind, OutcomeMoment, Sex, WorkContractType
-from .models import HoursDeclaration, Mission, Outcome, age_band
 
 ZERO = Decimal(0)
 # The charter's floor when an NPNRU operation has no rate of its own.

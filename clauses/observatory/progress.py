@@ -33,8 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from clauses.insertion.models import HoursDeclaration, Mission
-
-from .models import Clause, Contract, LotCompany, contract_end
+from clauses.procurement.models import Clause, Contract, LotCompany, contract_end
 
 HOURS = DecimalField(max_digits=14, decimal_places=2)
 # A contract is not flagged while it is less than 5 points of its required hours behind.

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ObservatoryConfig(AppConfig):
+    name = "clauses.observatory"
+    label = "observatory"
+    verbose_name = "Observatoire"
