@@ -69,6 +69,7 @@ from clauses.accounts.models import Organisation
 from clauses.core import audit
 from clauses.core.dates import add_months, days_in_month
 from clauses.core.validators import validate_siret
+from clauses.insertion import identity
 from clauses.insertion import services as insertion_services
 from clauses.insertion.enums import (
     OUTCOME_KIND_OF_DETAIL,
@@ -1513,6 +1514,7 @@ def _write_year(generator, org_of, buyers, companies, operations):
             prescriber=_prescriber(rng, band, criteria, person.missions),
             exception_reason=EXCEPTION_REASON if Criterion.EXCEPTION in criteria else "",
         )
+        person.obj.person_key = identity.key_of(person.obj)
         participant_objects.append(person.obj)
         person.criteria = criteria
     _validate_sample(participant_objects)

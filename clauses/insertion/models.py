@@ -123,6 +123,10 @@ class Participant(models.Model):
         blank=True,
         help_text="Décision motivée du facilitateur quand aucun critère ne s'applique.",
     )
+    # Counts a person once across structures (identity.py): stored, never shown or exported.
+    person_key = models.CharField(
+        "clé pseudonyme", max_length=65, editable=False, db_index=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,7 @@ from clauses.procurement.services import full_clean_or_raise
 from clauses.territories import geo
 from clauses.territories.geocoding import find_commune
 
+from . import identity
 from .enums import OUTCOME_KIND_OF_DETAIL, QpvSource
 from .models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
 
@@ -178,6 +179,7 @@ def save_participant(*, actor, organisation, participant=None, **values):
             raise TypeError(f"Champ inconnu : {field}")
         setattr(participant, field, value)
     participant.identifier = merged["identifier"]
+    participant.person_key = identity.key_of(participant)
     full_clean_or_raise(participant)
     participant.save()
     if is_new or changes:

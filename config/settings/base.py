@@ -3,7 +3,8 @@
 Environment variables (documented in README.md, section « Déploiement »):
 DJANGO_SECRET_KEY (required), DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL,
 EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS /
-EMAIL_USE_SSL, DEFAULT_FROM_EMAIL, BAN_API_URL, BAN_API_TIMEOUT, HOURS_PER_ETP.
+EMAIL_USE_SSL, DEFAULT_FROM_EMAIL, BAN_API_URL, BAN_API_TIMEOUT, HOURS_PER_ETP,
+PERSON_KEY_SECRET.
 """
 
 import os
@@ -248,6 +249,10 @@ LOGGING = {
 }
 
 # Business settings.
+# Secret of the participants' pseudonymous keys (clauses/insertion/identity.py). Give it its
+# own value in production: rotating DJANGO_SECRET_KEY then leaves the keys alone (changing
+# this one needs `manage.py rekey_participants`).
+PERSON_KEY_SECRET = os.environ.get("PERSON_KEY_SECRET") or SECRET_KEY
 HOURS_PER_ETP = int(os.environ.get("HOURS_PER_ETP", "1600"))
 # Plausibility ceiling of the hours one participant declares on one mission in one month.
 MAX_HOURS_PER_MONTH = int(os.environ.get("MAX_HOURS_PER_MONTH", "200"))

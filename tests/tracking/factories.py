@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from stdnum import luhn
 
+from clauses.insertion import identity
 from clauses.insertion.models import HoursDeclaration, Mission, Outcome, Participant
 from clauses.procurement.models import Buyer, Clause, Company, Contract, Lot, LotCompany, Operation
 from tests.factories import OrganisationFactory
@@ -111,6 +112,15 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     sex = "M"
     education_level = "3"
     prescriber = "france_travail"
+    person_key = factory.LazyAttribute(
+        lambda o: identity.person_key(
+            last_name=o.last_name,
+            first_name=o.first_name,
+            birth_date=o.birth_date,
+            organisation_id=o.organisation.pk,
+            identifier=o.identifier,
+        )
+    )
 
 
 class MissionFactory(factory.django.DjangoModelFactory):

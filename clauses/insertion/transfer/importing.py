@@ -25,6 +25,7 @@ from django.utils import timezone
 from clauses.core import audit
 from clauses.core.exceptions import DomainError
 from clauses.core.validators import normalise_siret, validate_siret
+from clauses.insertion import identity
 from clauses.insertion import services as insertion_services
 from clauses.insertion.enums import OUTCOME_KIND_OF_DETAIL, QpvSource
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
@@ -1055,6 +1056,8 @@ class Importer:
             if participant is None:
                 participant = Participant(organisation=self.organisation, identifier=identifier)
             status = self._stage(row, participant, values)
+            if status is not None:
+                participant.person_key = identity.key_of(participant)
             self._register(row, "participants", key, participant, status)
 
     def _check_eligibilities(self, tables):
@@ -1366,6 +1369,7 @@ class Importer:
                 "education_level",
                 "prescriber",
                 "exception_reason",
+                "person_key",
             ],
         ),
         (Eligibility, ["valid_until", "note"]),
