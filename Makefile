@@ -59,6 +59,7 @@ fix: install
 # Benchmarks print ratios against a reference measured in the same run.
 # bench/registrations.py needs PostgreSQL (BENCH_DATABASE_URL, default on 127.0.0.1:5432).
 bench: install
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/qpv_lookup.py
 	$(PY) bench/registrations.py
 	$(PY) bench/practices.py

@@ -1,0 +1,626 @@
+"""The engine of the indicator registry: every figure of a scope and a period, in SQL.
+
+``compute(scope, period)`` returns a ``Figures``: the values of ``registry.INDICATORS`` and
+the rows of every ``registry.BREAKDOWNS``, each row with its people, hours, work contracts
+and its share of the breakdown's denominator.
+
+How: the hours of the period are first summed per mission (the ``month`` index reads only
+the period's rows, so the cost follows the period, not the database), then joined once to
+the missions' dimensions (lot, contract, clause, buyer, company, structure, territory,
+participant). Five grouped queries run over that mission-level set: the distinct counts, a
+cube of the hours dimensions (every hours breakdown is a margin of it), the people (one row
+per pseudonymous key, taken at their first mission of the period), the territories and the
+outcomes. Nothing is read row by row in Python. The SQL is plain (CTEs, window functions,
+CASE) and runs unchanged on SQLite, PostgreSQL and DuckDB, which ``bench/observatory.py``
+uses as its reference; ``DIALECTS`` holds the one difference (a date as a number).
+
+Scopes (``Scope``): national, a region, a département (the territory rule of
+``registry.TERRITORY_RULE``), one or several structures, buyers (records), an operation, a
+contract. The caller decides which scope a user may see (``scopes.py``); only counts and
+sums leave this module.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection
+
+from clauses.accounts.models import Organisation
+from clauses.insertion.enums import AgeBand, OutcomeMoment, Sex
+from clauses.insertion.identity import LOCAL_PREFIX
+from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
+from clauses.procurement.enums import ContractKind, LegalBasis
+from clauses.procurement.models import Buyer, Clause, Company, Contract, Lot
+from clauses.territories.models import Departement, Region
+
+from . import registry
+from .registry import BREAKDOWNS, UNKNOWN
+
+ZERO = Decimal(0)
+
+
+def ratio(part, whole):
+    """``part / whole`` as a Decimal with 4 decimals, or None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def to_etp(hours, hours_per_etp=None):
+    hours_per_etp = hours_per_etp or settings.HOURS_PER_ETP
+    return (Decimal(hours) / Decimal(hours_per_etp)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+# --- Scope and period --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which contracts a figure covers. ``kind`` is one of ``KINDS``; ``ids`` the pks of the
+    region, département, structures, buyers, operation or contract (empty for national)."""
+
+    kind: str = "national"
+    ids: tuple = ()
+    label: str = "France entière"
+
+    KINDS = ("national", "region", "departement", "organisation", "buyer", "operation", "contract")
+
+    def __post_init__(self):
+        if self.kind not in self.KINDS:
+            raise ValueError(f"Unknown scope kind: {self.kind}")
+        if self.kind != "national" and not self.ids:
+            raise ValueError("A scope other than national names what it covers.")
+
+    @classmethod
+    def national(cls):
+        return cls()
+
+    @classmethod
+    def region(cls, region):
+        return cls("region", (region.pk,), region.name)
+
+    @classmethod
+    def departement(cls, departement):
+        return cls("departement", (departement.pk,), f"{departement.name} ({departement.code})")
+
+    @classmethod
+    def organisations(cls, organisations):
+        organisations = list(organisations)
+        label = organisations[0].name if len(organisations) == 1 else "Mes structures"
+        return cls("organisation", tuple(sorted(o.pk for o in organisations)), label)
+
+    @classmethod
+    def of(cls, kind, obj, label=None):
+        return cls(kind, (obj.pk,), label or str(obj))
+
+    def condition(self):
+        """The SQL condition (over the aliases of ``_MISSION_FACTS``) and its parameters."""
+        if self.kind == "national":
+            return "1 = 1", []
+        column = {
+            "region": "COALESCE(d.region_id, o.region_id)",
+            "departement": "o.departement_id",
+            "organisation": "c.organisation_id",
+            "buyer": "c.buyer_id",
+            "operation": "c.operation_id",
+            "contract": "c.id",
+        }[self.kind]
+        marks = ", ".join(["%s"] * len(self.ids))
+        return f"{column} IN ({marks})", list(self.ids)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Months from ``start`` to ``end`` (first days of months), both included."""
+
+    start: datetime.date
+    end: datetime.date
+    year: int | None = None
+
+    @classmethod
+    def of_year(cls, year):
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 1), year)
+
+    @classmethod
+    def between(cls, first_day, last_day):
+        """The months of the days from ``first_day`` to ``last_day``."""
+        start, end = first_day.replace(day=1), last_day.replace(day=1)
+        if end < start:
+            raise ValueError("La fin de la période précède son début.")
+        year = start.year if (start.month, end.month, start.year) == (1, 12, end.year) else None
+        return cls(start, end, year)
+
+    @classmethod
+    def everything(cls):
+        return cls(datetime.date(1900, 1, 1), datetime.date(2999, 12, 1))
+
+    @property
+    def previous(self):
+        """The same period a year earlier (for the changes on the previous year)."""
+        return Period(
+            self.start.replace(year=self.start.year - 1),
+            self.end.replace(year=self.end.year - 1),
+            None if self.year is None else self.year - 1,
+        )
+
+    @property
+    def label(self):
+        if self.year is not None:
+            return str(self.year)
+        if self.start.year == 1900:
+            return "Depuis le début"
+        return f"{self.start:%m/%Y} à {self.end:%m/%Y}"
+
+
+# --- Results -----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a breakdown."""
+
+    code: str
+    label: str
+    people: int = 0
+    hours: Decimal = ZERO
+    missions: int = 0
+    share: Decimal | None = None  # of the breakdown's denominator
+    share_of_hours: Decimal | None = None  # for sex and QPV, also given in hours
+
+    @property
+    def etp(self):
+        return to_etp(self.hours)
+
+
+@dataclass
+class BreakdownFigures:
+    breakdown: registry.Breakdown
+    rows: list
+    total: Decimal | int  # the denominator's total
+
+    @property
+    def code(self):
+        return self.breakdown.code
+
+    @property
+    def unknown_share(self):
+        """The share of the denominator in « non renseigné » (an anomaly past a threshold)."""
+        return sum(
+            (row.share or ZERO for row in self.rows if row.code in ("", UNKNOWN, "aucun")),
+            ZERO,
+        )
+
+
+@dataclass
+class Figures:
+    scope: Scope
+    period: Period
+    hours_per_etp: int
+    values: dict = field(default_factory=dict)
+    breakdowns: dict = field(default_factory=dict)
+
+    def __getitem__(self, code):
+        return self.values[code]
+
+    @property
+    def etp(self):
+        return self.values["etp"]
+
+    def as_dict(self):
+        """Plain JSON-ready values (shares as fractions between 0 and 1)."""
+
+        def plain(value):
+            if isinstance(value, Decimal):
+                return float(value)
+            return value
+
+        return {
+            "year": self.period.year,
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+            "scope": {
+                "kind": self.scope.kind,
+                "ids": list(self.scope.ids),
+                "label": self.scope.label,
+            },
+            "hours_per_etp": self.hours_per_etp,
+            **{code: plain(value) for code, value in self.values.items()},
+            "breakdowns": {
+                code: {
+                    "denominator": figures.breakdown.denominator,
+                    "total": plain(figures.total),
+                    "rows": [
+                        {
+                            "code": row.code,
+                            "label": row.label,
+                            "people": row.people,
+                            "hours": plain(row.hours),
+                            "etp": plain(row.etp),
+                            "missions": row.missions,
+                            "share": plain(row.share),
+                            **(
+                                {"share_of_hours": plain(row.share_of_hours)}
+                                if figures.breakdown.also_hours
+                                else {}
+                            ),
+                        }
+                        for row in figures.rows
+                    ],
+                }
+                for code, figures in self.breakdowns.items()
+            },
+        }
+
+
+# --- SQL ---------------------------------------------------------------------------------
+
+# A date as the number YYYYMMDD, for ages compared without date arithmetic.
+DIALECTS = {
+    "sqlite": "CAST(strftime('%%Y%%m%%d', {0}) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(YEAR FROM {0}) * 10000 + EXTRACT(MONTH FROM {0}) * 100 "
+    "+ EXTRACT(DAY FROM {0}) AS INTEGER)",
+    "duckdb": "CAST(EXTRACT(YEAR FROM {0}) * 10000 + EXTRACT(MONTH FROM {0}) * 100 "
+    "+ EXTRACT(DAY FROM {0}) AS INTEGER)",
+}
+
+
+def tables():
+    """The tables the SQL reads, by alias (their names come from the models)."""
+    return {
+        "hours": HoursDeclaration._meta.db_table,
+        "mission": Mission._meta.db_table,
+        "participant": Participant._meta.db_table,
+        "eligibility": Eligibility._meta.db_table,
+        "outcome": Outcome._meta.db_table,
+        "lot": Lot._meta.db_table,
+        "clause": Clause._meta.db_table,
+        "contract": Contract._meta.db_table,
+        "buyer": Buyer._meta.db_table,
+        "company": Company._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "departement": Departement._meta.db_table,
+        "region": Region._meta.db_table,
+    }
+
+
+_MISSION_FACTS = """
+WITH mh AS (
+    SELECT mission_id, SUM(hours) AS hours
+    FROM {hours}
+    WHERE month >= %s AND month <= %s
+    GROUP BY mission_id
+), mf AS (
+    SELECT mh.mission_id, mh.hours, m.participant_id, m.start_date, m.modality,
+        m.work_contract_type, l.contract_id, c.kind AS contract_kind,
+        COALESCE(cl.legal_basis, '') AS legal_basis, b.kind AS buyer_kind,
+        b.siret AS buyer_siret, co.kind AS company_kind, co.siret AS company_siret,
+        c.organisation_id, o.departement_id, COALESCE(d.region_id, o.region_id) AS region_id,
+        p.sex, CASE WHEN p.qpv_id IS NULL THEN 0 ELSE 1 END AS in_qpv,
+        CASE WHEN p.person_key = '' THEN '{local}' || CAST(p.id AS VARCHAR(20))
+            ELSE p.person_key END AS person_key
+    FROM mh
+    JOIN {mission} m ON m.id = mh.mission_id
+    JOIN {lot} l ON l.id = m.lot_id
+    JOIN {contract} c ON c.id = l.contract_id
+    JOIN {buyer} b ON b.id = c.buyer_id
+    JOIN {company} co ON co.id = m.company_id
+    JOIN {organisation} o ON o.id = c.organisation_id
+    JOIN {participant} p ON p.id = m.participant_id
+    LEFT JOIN {departement} d ON d.id = o.departement_id
+    LEFT JOIN {clause} cl ON cl.lot_id = l.id
+    WHERE {scope}
+)
+"""
+
+_COUNTS = """
+SELECT COALESCE(SUM(hours), 0), COUNT(*), COUNT(DISTINCT contract_id),
+    COUNT(DISTINCT company_siret), COUNT(DISTINCT buyer_siret),
+    COUNT(DISTINCT organisation_id)
+FROM mf
+"""
+
+_HOURS_CUBE = """
+SELECT contract_kind, legal_basis, modality, work_contract_type, buyer_kind, company_kind,
+    sex, in_qpv, SUM(hours), COUNT(*)
+FROM mf
+GROUP BY contract_kind, legal_basis, modality, work_contract_type, buyer_kind, company_kind,
+    sex, in_qpv
+"""
+
+_PEOPLE = """
+, firsts AS (
+    SELECT participant_id, person_key, MIN(start_date) AS first_start
+    FROM mf
+    GROUP BY participant_id, person_key
+), ranked AS (
+    SELECT p.id AS participant_id, f.person_key, p.sex, p.qpv_id, p.education_level,
+        p.prescriber, p.birth_date, f.first_start,
+        ROW_NUMBER() OVER (PARTITION BY f.person_key ORDER BY f.first_start, p.id) AS position,
+        COUNT(*) OVER (PARTITION BY f.person_key) AS records
+    FROM firsts f
+    JOIN {participant} p ON p.id = f.participant_id
+), criteria AS (
+    SELECT participant_id, {criteria_columns}
+    FROM {eligibility}
+    WHERE participant_id IN (SELECT participant_id FROM ranked WHERE position = 1)
+    GROUP BY participant_id
+), people AS (
+    SELECT r.*, CASE
+        WHEN r.birth_date IS NULL THEN '{unknown}'
+        WHEN {first_ymd} - {birth_ymd} < 260000 THEN '{under_26}'
+        WHEN {first_ymd} - {birth_ymd} < 500000 THEN '{from_26}'
+        ELSE '{over_50}' END AS age_band
+    FROM ranked r
+    WHERE r.position = 1
+)
+SELECT pe.sex, pe.age_band, CASE WHEN pe.qpv_id IS NULL THEN 0 ELSE 1 END,
+    pe.education_level, pe.prescriber, COUNT(*),
+    SUM(CASE WHEN pe.records > 1 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN pe.person_key LIKE '{local}%%' THEN 1 ELSE 0 END),
+    {criteria_sums}
+FROM people pe
+LEFT JOIN criteria cr ON cr.participant_id = pe.participant_id
+GROUP BY pe.sex, pe.age_band, CASE WHEN pe.qpv_id IS NULL THEN 0 ELSE 1 END,
+    pe.education_level, pe.prescriber
+"""
+
+_TERRITORIES = """
+SELECT 'departement', departement_id, SUM(hours), COUNT(*), COUNT(DISTINCT person_key)
+FROM mf GROUP BY departement_id
+UNION ALL
+SELECT 'region', region_id, SUM(hours), COUNT(*), COUNT(DISTINCT person_key)
+FROM mf GROUP BY region_id
+"""
+
+_OUTCOMES = """
+SELECT oc.moment, oc.kind, COUNT(*)
+FROM mf
+JOIN {outcome} oc ON oc.mission_id = mf.mission_id
+GROUP BY oc.moment, oc.kind
+"""
+
+
+def _criteria_codes():
+    return [code for code, _label in registry.BREAKDOWN["criteria"].choices]
+
+
+def statements(scope, period, vendor):
+    """The SQL statements of a computation, each with its parameters, by name."""
+    names = tables()
+    condition, scope_params = scope.condition()
+    facts = _MISSION_FACTS.format(scope=condition, local=LOCAL_PREFIX, **names)
+    params = [period.start, period.end, *scope_params]
+    ymd = DIALECTS[vendor]
+    criteria = _criteria_codes()
+    people = _PEOPLE.format(
+        criteria_columns=", ".join(
+            f"MAX(CASE WHEN criterion = '{code}' THEN 1 ELSE 0 END) AS c{i}"
+            for i, code in enumerate(criteria)
+        ),
+        criteria_sums=", ".join(f"SUM(COALESCE(cr.c{i}, 0))" for i in range(len(criteria))),
+        first_ymd=ymd.format("pe_first"),
+        birth_ymd=ymd.format("pe_birth"),
+        unknown=UNKNOWN,
+        under_26=AgeBand.UNDER_26,
+        from_26=AgeBand.FROM_26_TO_49,
+        over_50=AgeBand.OVER_50,
+        local=LOCAL_PREFIX,
+        **names,
+    )
+    people = people.replace("pe_first", "r.first_start").replace("pe_birth", "r.birth_date")
+    return {
+        "counts": (facts + _COUNTS, params),
+        "hours_cube": (facts + _HOURS_CUBE, params),
+        "people": (facts + people, params),
+        "territories": (facts + _TERRITORIES, params),
+        "outcomes": (facts + _OUTCOMES.format(**names), params),
+    }
+
+
+def run_statements(scope, period, execute, vendor):
+    """Every result set, read by ``execute(sql, params) -> list of tuples``."""
+    return {
+        name: execute(sql, params)
+        for name, (sql, params) in statements(scope, period, vendor).items()
+    }
+
+
+def _django_execute(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def compute(scope=None, period=None, *, hours_per_etp=None):
+    """Every indicator and breakdown of ``scope`` (national by default) over ``period``."""
+    scope = scope or Scope.national()
+    period = period or Period.everything()
+    results = run_statements(scope, period, _django_execute, connection.vendor)
+    return assemble(results, scope=scope, period=period, hours_per_etp=hours_per_etp)
+
+
+# --- From result sets to figures ---------------------------------------------------------
+
+
+def _decimal(value):
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def assemble(results, *, scope, period, hours_per_etp=None):
+    """``Figures`` from the result sets of ``run_statements`` (any database's)."""
+    hours_per_etp = hours_per_etp or settings.HOURS_PER_ETP
+    hours, missions, contracts, companies, buyers, organisations = results["counts"][0]
+    hours = _decimal(hours)
+    figures = Figures(scope=scope, period=period, hours_per_etp=hours_per_etp)
+    cube = [(*row[:8], _decimal(row[8]), int(row[9])) for row in results["hours_cube"]]
+    people_rows = results["people"]
+    participants = sum(int(row[5]) for row in people_rows)
+
+    def hours_where(test):
+        return sum((row[8] for row in cube if test(row)), ZERO)
+
+    reserved = set(LegalBasis.reserved())
+    works_hours = hours_where(lambda row: row[0] == ContractKind.WORKS)
+    reserved_hours = hours_where(lambda row: row[1] in reserved)
+    women = sum(int(row[5]) for row in people_rows if row[0] == Sex.FEMALE)
+    men = sum(int(row[5]) for row in people_rows if row[0] == Sex.MALE)
+    qpv = sum(int(row[5]) for row in people_rows if int(row[2]) == 1)
+    figures.values = {
+        "hours": hours,
+        "etp": to_etp(hours, hours_per_etp),
+        "participants": participants,
+        "participants_several_structures": sum(int(row[6] or 0) for row in people_rows),
+        "participants_local_key": sum(int(row[7] or 0) for row in people_rows),
+        "missions": int(missions),
+        "contracts": int(contracts),
+        "companies": int(companies),
+        "buyers": int(buyers),
+        "organisations": int(organisations),
+        "share_etp_works": ratio(works_hours, hours),
+        "share_etp_outside_works": ratio(hours - works_hours, hours) if hours else None,
+        "share_etp_reserved": ratio(reserved_hours, hours),
+        "share_participants_women": ratio(women, participants),
+        "share_participants_men": ratio(men, participants),
+        "share_participants_qpv": ratio(qpv, participants),
+        "share_hours_women": ratio(hours_where(lambda row: row[6] == Sex.FEMALE), hours),
+        "share_hours_qpv": ratio(hours_where(lambda row: int(row[7]) == 1), hours),
+    }
+
+    hours_columns = {
+        "contract_kind": lambda row: row[0],
+        "reserved": lambda row: "reserve" if row[1] in reserved else "non_reserve",
+        "legal_basis": lambda row: row[1],
+        "modality": lambda row: row[2],
+        "work_contract_type": lambda row: row[3],
+        "buyer_kind": lambda row: row[4],
+        "company_kind": lambda row: row[5],
+    }
+    people_columns = {
+        "sex": 0,
+        "age_band": 1,
+        "qpv": 2,
+        "education_level": 3,
+        "prescriber": 4,
+    }
+    hours_by_sex = _margin(cube, lambda row: row[6])
+    hours_by_qpv = _margin(cube, lambda row: "qpv" if int(row[7]) == 1 else "hors_qpv")
+    for breakdown in BREAKDOWNS:
+        code = breakdown.code
+        if code in hours_columns:
+            margin = _margin(cube, hours_columns[code])
+            rows = [
+                Row(
+                    code=key,
+                    label=breakdown.label_of(key),
+                    hours=value[0],
+                    missions=value[1],
+                    share=ratio(value[0], hours),
+                )
+                for key, value in _ordered(breakdown, margin, (ZERO, 0))
+            ]
+            figures.breakdowns[code] = BreakdownFigures(breakdown, rows, hours)
+        elif code in people_columns:
+            index = people_columns[code]
+            counts = {}
+            for row in people_rows:
+                key = row[index]
+                if code == "qpv":
+                    key = "qpv" if int(key) == 1 else "hors_qpv"
+                counts[key] = counts.get(key, 0) + int(row[5])
+            extra = {"sex": hours_by_sex, "qpv": hours_by_qpv}.get(code)
+            rows = []
+            for key, count in _ordered(breakdown, counts, 0):
+                row = Row(code=key, label=breakdown.label_of(key), people=count)
+                row.share = ratio(count, participants)
+                if extra is not None:
+                    row.hours = extra.get(key, (ZERO, 0))[0]
+                    row.share_of_hours = ratio(row.hours, hours)
+                rows.append(row)
+            figures.breakdowns[code] = BreakdownFigures(breakdown, rows, participants)
+        elif code == "criteria":
+            rows = []
+            for i, (key, label) in enumerate(breakdown.choices):
+                count = sum(int(row[8 + i] or 0) for row in people_rows)
+                rows.append(Row(code=key, label=label, people=count))
+            for row in rows:
+                row.share = ratio(row.people, participants)
+            figures.breakdowns[code] = BreakdownFigures(breakdown, rows, participants)
+        elif code in ("outcome_exit", "outcome_six_months"):
+            moment = OutcomeMoment.EXIT if code == "outcome_exit" else OutcomeMoment.SIX_MONTHS
+            counts = {
+                kind: int(count)
+                for row_moment, kind, count in results["outcomes"]
+                if row_moment == moment
+            }
+            total = sum(counts.values())
+            rows = [
+                Row(
+                    code=key,
+                    label=label,
+                    missions=counts.get(key, 0),
+                    share=ratio(counts.get(key, 0), total),
+                )
+                for key, label in breakdown.choices
+            ]
+            figures.breakdowns[code] = BreakdownFigures(breakdown, rows, total)
+        elif code in ("region", "departement"):
+            figures.breakdowns[code] = _territory_breakdown(
+                breakdown, results["territories"], hours
+            )
+    return figures
+
+
+def _margin(cube, key):
+    """Hours and work contracts of the cube summed by ``key(row)``."""
+    margin = {}
+    for row in cube:
+        value = margin.setdefault(key(row), [ZERO, 0])
+        value[0] += row[8]
+        value[1] += row[9]
+    return margin
+
+
+def _ordered(breakdown, values, default):
+    """``values``' items in the order of the breakdown's choices, unknown codes last; a
+    choice without people nor hours is listed with ``default`` (every line is shown)."""
+    known = [code for code, _label in breakdown.choices]
+    items = [(code, values.get(code, default)) for code in known]
+    items += sorted(
+        ((code, value) for code, value in values.items() if code not in known),
+        key=lambda item: str(item[0]),
+    )
+    return items
+
+
+def _territory_breakdown(breakdown, territory_rows, hours):
+    model = Region if breakdown.code == "region" else Departement
+    rows = [row for row in territory_rows if row[0] == breakdown.code]
+    names = {
+        pk: (code, name)
+        for pk, code, name in model.objects.filter(
+            pk__in=[row[1] for row in rows if row[1] is not None]
+        ).values_list("pk", "code", "name")
+    }
+    result = []
+    for _kind, pk, row_hours, missions, people in rows:
+        code, name = names.get(pk, ("", registry.UNKNOWN_LABEL))
+        row_hours = _decimal(row_hours)
+        result.append(
+            Row(
+                code=code,
+                label=name,
+                hours=row_hours,
+                missions=int(missions),
+                people=int(people),
+                share=ratio(row_hours, hours),
+            )
+        )
+    result.sort(key=lambda row: (row.code == "", row.code))
+    return BreakdownFigures(breakdown, result, hours)
