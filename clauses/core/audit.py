@@ -6,11 +6,20 @@ from .models import AuditEntry
 
 # French labels of the audit actions, declared by each app in its AppConfig.ready().
 ACTION_LABELS = {}
+# Callables told the action of every entry written (e.g. the observatory's cache, which a
+# write of tracking data makes stale), registered in an AppConfig.ready().
+LISTENERS = []
 
 
 def register_actions(labels):
     """Declare ``{action code: French label}`` for the audit log page and its filter."""
     ACTION_LABELS.update(labels)
+
+
+def on_log(listener):
+    """Call ``listener(action)`` after every entry is written."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
 
 
 def action_label(action):
@@ -32,6 +41,8 @@ def log(*, actor, action, obj=None, changes=None, object_repr=""):
     else:
         entry.object_repr = object_repr[:255]
     entry.save()
+    for listener in LISTENERS:
+        listener(action)
     return entry
 
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection
 
 from clauses.accounts.models import Organisation
+from clauses.core.dates import last_day_of_month
 from clauses.insertion.enums import AgeBand, OutcomeMoment, Sex
 from clauses.insertion.identity import LOCAL_PREFIX
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
@@ -267,6 +268,15 @@ DIALECTS = {
 }
 
 
+# A date as a month number (year × 12 + month − 1), for a contract's end month.
+MONTH_NUMBER = {
+    "sqlite": "(CAST(strftime('%%Y', {0}) AS INTEGER) * 12 "
+    "+ CAST(strftime('%%m', {0}) AS INTEGER) - 1)",
+    "postgresql": "CAST(EXTRACT(YEAR FROM {0}) * 12 + EXTRACT(MONTH FROM {0}) - 1 AS INTEGER)",
+    "duckdb": "CAST(EXTRACT(YEAR FROM {0}) * 12 + EXTRACT(MONTH FROM {0}) - 1 AS INTEGER)",
+}
+
+
 def tables():
     """The tables the SQL reads, by alias (their names come from the models)."""
     return {
@@ -322,6 +332,23 @@ SELECT COALESCE(SUM(hours), 0), COUNT(*), COUNT(DISTINCT contract_id),
 FROM mf
 """
 
+# Contracts with a clause running some day of the period (the rule of
+# progress.running_during: notified by its end, not ended before its start; an unknown
+# duration runs on), or with hours in it.
+_CONTRACTS = """
+SELECT COUNT(*) FROM {contract} c
+JOIN {organisation} o ON o.id = c.organisation_id
+LEFT JOIN {departement} d ON d.id = o.departement_id
+WHERE {scope}
+AND EXISTS (SELECT 1 FROM {lot} l JOIN {clause} cl ON cl.lot_id = l.id
+            WHERE l.contract_id = c.id)
+AND (
+    (c.notification_date <= %s AND (c.duration_months IS NULL
+        OR {notified_month} + c.duration_months >= {start_month}))
+    OR c.id IN (SELECT contract_id FROM mf)
+)
+"""
+
 _HOURS_CUBE = """
 SELECT contract_kind, legal_basis, modality, work_contract_type, buyer_kind, company_kind,
     sex, in_qpv, SUM(hours), COUNT(*)
@@ -342,13 +369,11 @@ _PEOPLE = """
         COUNT(*) OVER (PARTITION BY f.person_key) AS records
     FROM firsts f
     JOIN {participant} p ON p.id = f.participant_id
-), criteria AS (
-    SELECT participant_id, {criteria_columns}
-    FROM {eligibility}
-    WHERE participant_id IN (SELECT participant_id FROM ranked WHERE position = 1)
-    GROUP BY participant_id
 ), people AS (
-    SELECT r.*, CASE
+    SELECT r.*, (
+            SELECT SUM(DISTINCT CASE {criteria_bits} ELSE 0 END)
+            FROM {eligibility} e WHERE e.participant_id = r.participant_id
+        ) AS criteria_mask, CASE
         WHEN r.birth_date IS NULL THEN '{unknown}'
         WHEN {first_ymd} - {birth_ymd} < 260000 THEN '{under_26}'
         WHEN {first_ymd} - {birth_ymd} < 500000 THEN '{from_26}'
@@ -362,7 +387,6 @@ SELECT pe.sex, pe.age_band, CASE WHEN pe.qpv_id IS NULL THEN 0 ELSE 1 END,
     SUM(CASE WHEN pe.person_key LIKE '{local}%%' THEN 1 ELSE 0 END),
     {criteria_sums}
 FROM people pe
-LEFT JOIN criteria cr ON cr.participant_id = pe.participant_id
 GROUP BY pe.sex, pe.age_band, CASE WHEN pe.qpv_id IS NULL THEN 0 ELSE 1 END,
     pe.education_level, pe.prescriber
 """
@@ -387,6 +411,10 @@ def _criteria_codes():
     return [code for code, _label in registry.BREAKDOWN["criteria"].choices]
 
 
+def _last_day(month):
+    return last_day_of_month(month)
+
+
 def statements(scope, period, vendor):
     """The SQL statements of a computation, each with its parameters, by name."""
     names = tables()
@@ -396,11 +424,15 @@ def statements(scope, period, vendor):
     ymd = DIALECTS[vendor]
     criteria = _criteria_codes()
     people = _PEOPLE.format(
-        criteria_columns=", ".join(
-            f"MAX(CASE WHEN criterion = '{code}' THEN 1 ELSE 0 END) AS c{i}"
-            for i, code in enumerate(criteria)
+        # One bit per criterion, read by an indexed lookup per person: a person with two
+        # criteria counts in both lines, once.
+        criteria_bits=" ".join(
+            f"WHEN e.criterion = '{code}' THEN {1 << i}" for i, code in enumerate(criteria)
         ),
-        criteria_sums=", ".join(f"SUM(COALESCE(cr.c{i}, 0))" for i in range(len(criteria))),
+        criteria_sums=", ".join(
+            f"SUM(CASE WHEN (COALESCE(pe.criteria_mask, 0) & {1 << i}) > 0 THEN 1 ELSE 0 END)"
+            for i in range(len(criteria))
+        ),
         first_ymd=ymd.format("pe_first"),
         birth_ymd=ymd.format("pe_birth"),
         unknown=UNKNOWN,
@@ -413,6 +445,16 @@ def statements(scope, period, vendor):
     people = people.replace("pe_first", "r.first_start").replace("pe_birth", "r.birth_date")
     return {
         "counts": (facts + _COUNTS, params),
+        "contracts": (
+            facts
+            + _CONTRACTS.format(
+                scope=condition,
+                notified_month=MONTH_NUMBER[vendor].format("c.notification_date"),
+                start_month=period.start.year * 12 + period.start.month - 1,
+                **names,
+            ),
+            [*params, *scope_params, _last_day(period.end)],
+        ),
         "hours_cube": (facts + _HOURS_CUBE, params),
         "people": (facts + people, params),
         "territories": (facts + _TERRITORIES, params),
@@ -445,7 +487,7 @@ def compute(scope=None, period=None, *, hours_per_etp=None):
 # --- From result sets to figures ---------------------------------------------------------
 
 
-def _decimal(value):
+def as_decimal(value):
     if value is None:
         return ZERO
     if isinstance(value, Decimal):
@@ -456,10 +498,11 @@ def _decimal(value):
 def assemble(results, *, scope, period, hours_per_etp=None):
     """``Figures`` from the result sets of ``run_statements`` (any database's)."""
     hours_per_etp = hours_per_etp or settings.HOURS_PER_ETP
-    hours, missions, contracts, companies, buyers, organisations = results["counts"][0]
-    hours = _decimal(hours)
+    hours, missions, contracts_with_hours, companies, buyers, organisations = results["counts"][0]
+    contracts = results["contracts"][0][0]
+    hours = as_decimal(hours)
     figures = Figures(scope=scope, period=period, hours_per_etp=hours_per_etp)
-    cube = [(*row[:8], _decimal(row[8]), int(row[9])) for row in results["hours_cube"]]
+    cube = [(*row[:8], as_decimal(row[8]), int(row[9])) for row in results["hours_cube"]]
     people_rows = results["people"]
     participants = sum(int(row[5]) for row in people_rows)
 
@@ -480,6 +523,7 @@ def assemble(results, *, scope, period, hours_per_etp=None):
         "participants_local_key": sum(int(row[7] or 0) for row in people_rows),
         "missions": int(missions),
         "contracts": int(contracts),
+        "contracts_with_hours": int(contracts_with_hours),
         "companies": int(companies),
         "buyers": int(buyers),
         "organisations": int(organisations),
@@ -611,7 +655,7 @@ def _territory_breakdown(breakdown, territory_rows, hours):
     result = []
     for _kind, pk, row_hours, missions, people in rows:
         code, name = names.get(pk, ("", registry.UNKNOWN_LABEL))
-        row_hours = _decimal(row_hours)
+        row_hours = as_decimal(row_hours)
         result.append(
             Row(
                 code=code,

@@ -155,9 +155,16 @@ INDICATORS = [
         "contracts",
         "Marchés avec clause",
         CONTRACTS,
-        "Marchés dont un lot a produit des heures dans la période. Un marché suivi plusieurs "
-        "années compte chaque année : ces nombres ne s'additionnent pas d'une année sur "
-        "l'autre.",
+        "Marchés dont un lot porte une clause et qui courent un jour de la période (notifiés "
+        "avant sa fin, pas terminés avant son début ; sans durée connue, ils courent "
+        "toujours), ou qui y ont des heures. Un marché de plusieurs années compte chaque "
+        "année : ces nombres ne s'additionnent pas d'une année sur l'autre.",
+    ),
+    Indicator(
+        "contracts_with_hours",
+        "Marchés ayant produit des heures",
+        CONTRACTS,
+        "Marchés dont un lot a des heures déclarées pour un mois de la période.",
     ),
     Indicator(
         "companies",

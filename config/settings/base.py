@@ -254,6 +254,9 @@ LOGGING = {
 # this one needs `manage.py rekey_participants`).
 PERSON_KEY_SECRET = os.environ.get("PERSON_KEY_SECRET") or SECRET_KEY
 HOURS_PER_ETP = int(os.environ.get("HOURS_PER_ETP", "1600"))
+# How long the observatory's pages keep figures that no audited write made stale
+# (clauses/observatory/live.py); 0 recomputes them at every request.
+OBSERVATORY_CACHE_SECONDS = int(os.environ.get("OBSERVATORY_CACHE_SECONDS", "600"))
 # Plausibility ceiling of the hours one participant declares on one mission in one month.
 MAX_HOURS_PER_MONTH = int(os.environ.get("MAX_HOURS_PER_MONTH", "200"))
 BAN_API_URL = os.environ.get("BAN_API_URL", "")

@@ -7,6 +7,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BAN_API_URL = ""
+OBSERVATORY_CACHE_SECONDS = 0  # figures recomputed at every request (tests enable it)
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 
 # Live-server request threads must not keep a database connection open between requests

@@ -135,6 +135,7 @@ def test_scopes(known):
     region = compute(Scope.region(known.idf), YEAR)
     assert (region["hours"], region["participants"]) == (Decimal(340), 2)
     assert region["participants_several_structures"] == 1
+    assert (region["contracts"], region["contracts_with_hours"]) == (2, 2)
     departement = compute(Scope.departement(known.d94), YEAR)
     assert (departement["hours"], departement["participants"]) == (Decimal(40), 1)
     structure = compute(Scope.organisations([known.org_a]), YEAR)
@@ -144,6 +145,17 @@ def test_scopes(known):
     assert contract["hours"] == Decimal(60)
     buyer = compute(Scope.of("buyer", known.contract_b.buyer), YEAR)
     assert buyer["hours"] == Decimal(40)
+
+
+def test_contracts_running_in_the_period_or_with_hours_count(known):
+    # Notified on 15 January 2025 for 24 months: running until 15 January 2027, not in 2024 —
+    # but A's contract has hours in December 2024 (declared before its notification).
+    assert compute(Scope.national(), Period.of_year(2026))["contracts"] == 3
+    assert compute(Scope.national(), Period.of_year(2026))["contracts_with_hours"] == 0
+    last_year = compute(Scope.national(), Period.of_year(2024))
+    assert (last_year["contracts"], last_year["contracts_with_hours"]) == (1, 1)
+    assert compute(Scope.national(), Period.of_year(2027))["contracts"] == 3
+    assert compute(Scope.national(), Period.of_year(2028))["contracts"] == 0
 
 
 def test_periods(known):

@@ -1,0 +1,104 @@
+"""Live figures for the pages, cached until the tracking data changes.
+
+Recomputing a national year takes a few tenths of a second; a dashboard shows two years
+(the changes on the previous year), a time series and a map. So the pages read
+``figures(scope, period)`` and ``series(scope)`` through the cache, under a key that holds
+the **tracking version**: a counter bumped by every audited write of procurement or
+insertion data (every service, import and generation writes an audit entry: see
+``apps.ObservatoryConfig.ready``). A write is seen at the next request; a change made
+without the audit log (the Django admin, a shell) is seen when the entry expires
+(``settings.OBSERVATORY_CACHE_SECONDS``, 0 = no cache, as in the tests).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from clauses.procurement.enums import ContractKind
+
+from . import figures as engine
+
+VERSION_KEY = "observatory:tracking-version"
+TRACKED_APPS = ("procurement.", "insertion.")
+
+
+def version():
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def bump(action):
+    """Called for every audit entry: tracking data changed when ``action`` is theirs."""
+    if action.startswith(TRACKED_APPS):
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def _key(name, scope, period=None):
+    parts = [name, scope.kind, ",".join(map(str, scope.ids)), str(settings.HOURS_PER_ETP)]
+    if period is not None:
+        parts += [period.start.isoformat(), period.end.isoformat()]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return f"observatory:{version()}:{digest}"
+
+
+def _cached(key, compute):
+    seconds = settings.OBSERVATORY_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
+def figures(scope, period):
+    """``figures.compute(scope, period)``, cached."""
+    return _cached(_key("figures", scope, period), lambda: engine.compute(scope, period))
+
+
+_SERIES = """
+SELECT y, SUM(hours), SUM(CASE WHEN contract_kind = %s THEN hours ELSE 0 END)
+FROM (
+    SELECT {year} AS y, h.hours, c.kind AS contract_kind
+    FROM {hours} h
+    JOIN {mission} m ON m.id = h.mission_id
+    JOIN {lot} l ON l.id = m.lot_id
+    JOIN {contract} c ON c.id = l.contract_id
+    JOIN {organisation} o ON o.id = c.organisation_id
+    LEFT JOIN {departement} d ON d.id = o.departement_id
+    WHERE {scope}
+) yearly
+GROUP BY y
+ORDER BY y
+"""
+YEAR_OF = {
+    "sqlite": "CAST(strftime('%%Y', h.month) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(YEAR FROM h.month) AS INTEGER)",
+}
+
+
+def _series(scope):
+    condition, params = scope.condition()
+    sql = _SERIES.format(year=YEAR_OF[connection.vendor], scope=condition, **engine.tables())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ContractKind.WORKS, *params])
+        rows = cursor.fetchall()
+    return [
+        {
+            "year": int(year),
+            "hours": engine.as_decimal(hours),
+            "etp": engine.to_etp(engine.as_decimal(hours)),
+            "share_etp_works": engine.ratio(engine.as_decimal(works), engine.as_decimal(hours)),
+        }
+        for year, hours, works in rows
+    ]
+
+
+def series(scope):
+    """Hours, ETP and the share of ETP in works, year by year, for ``scope``, cached."""
+    return _cached(_key("series", scope), lambda: _series(scope))
