@@ -508,6 +508,9 @@ CROSS_ORGANISATION = {
 from tests.tracking import url_roles as _tracking_url_roles  # noqa: E402
 
 EXPECTATIONS.update(_tracking_url_roles.EXPECTATIONS)
+from tests.observatory import url_roles as _observatory_url_roles  # noqa: E402
+
+EXPECTATIONS.update(_observatory_url_roles.EXPECTATIONS)
 CROSS_ORGANISATION.update(_tracking_url_roles.CROSS_ORGANISATION)
 
 

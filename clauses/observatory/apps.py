@@ -5,3 +5,11 @@ class ObservatoryConfig(AppConfig):
     name = "clauses.observatory"
     label = "observatory"
     verbose_name = "Observatoire"
+
+    def ready(self):
+        from clauses.core import audit
+
+        from . import live
+
+        # Every audited write of tracking data makes the cached figures stale.
+        audit.on_log(live.bump)

@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from clauses.accounts.models import Organisation
 from clauses.core.dates import last_day_of_month
@@ -97,6 +98,26 @@ class Scope:
     @classmethod
     def of(cls, kind, obj, label=None):
         return cls(kind, (obj.pk,), label or str(obj))
+
+    def contracts_q(self, prefix=""):
+        """The same scope as an ORM filter on contracts (``prefix`` leads to the contract)."""
+        if self.kind == "national":
+            return Q()
+        if self.kind == "region":
+            return Q(**{f"{prefix}organisation__departement__region__in": self.ids}) | Q(
+                **{
+                    f"{prefix}organisation__departement__isnull": True,
+                    f"{prefix}organisation__region__in": self.ids,
+                }
+            )
+        lookup = {
+            "departement": "organisation__departement",
+            "organisation": "organisation",
+            "buyer": "buyer",
+            "operation": "operation",
+            "contract": "pk",
+        }[self.kind]
+        return Q(**{f"{prefix}{lookup}__in": self.ids})
 
     def condition(self):
         """The SQL condition (over the aliases of ``_MISSION_FACTS``) and its parameters."""
@@ -171,6 +192,8 @@ class Row:
     missions: int = 0
     share: Decimal | None = None  # of the breakdown's denominator
     share_of_hours: Decimal | None = None  # for sex and QPV, also given in hours
+    # Territories only: the headline shares of the territory, for the maps.
+    shares: dict = field(default_factory=dict)
 
     @property
     def etp(self):
@@ -245,6 +268,11 @@ class Figures:
                             **(
                                 {"share_of_hours": plain(row.share_of_hours)}
                                 if figures.breakdown.also_hours
+                                else {}
+                            ),
+                            **(
+                                {"shares": {k: plain(v) for k, v in row.shares.items()}}
+                                if row.shares
                                 else {}
                             ),
                         }
@@ -391,11 +419,18 @@ GROUP BY pe.sex, pe.age_band, CASE WHEN pe.qpv_id IS NULL THEN 0 ELSE 1 END,
     pe.education_level, pe.prescriber
 """
 
+# Per territory, for the maps: hours, work contracts, people, women, QPV residents (people
+# of the territory's missions, each counted once), hours in works and in reserved contracts.
+_TERRITORY_COLUMNS = """SUM(hours), COUNT(*), COUNT(DISTINCT person_key),
+    COUNT(DISTINCT CASE WHEN sex = '{women}' THEN person_key END),
+    COUNT(DISTINCT CASE WHEN in_qpv = 1 THEN person_key END),
+    SUM(CASE WHEN contract_kind = '{works}' THEN hours ELSE 0 END),
+    SUM(CASE WHEN legal_basis IN ({reserved}) THEN hours ELSE 0 END)"""
 _TERRITORIES = """
-SELECT 'departement', departement_id, SUM(hours), COUNT(*), COUNT(DISTINCT person_key)
+SELECT 'departement', departement_id, {columns}
 FROM mf GROUP BY departement_id
 UNION ALL
-SELECT 'region', region_id, SUM(hours), COUNT(*), COUNT(DISTINCT person_key)
+SELECT 'region', region_id, {columns}
 FROM mf GROUP BY region_id
 """
 
@@ -457,7 +492,17 @@ def statements(scope, period, vendor):
         ),
         "hours_cube": (facts + _HOURS_CUBE, params),
         "people": (facts + people, params),
-        "territories": (facts + _TERRITORIES, params),
+        "territories": (
+            facts
+            + _TERRITORIES.format(
+                columns=_TERRITORY_COLUMNS.format(
+                    women=Sex.FEMALE,
+                    works=ContractKind.WORKS,
+                    reserved=", ".join(f"'{code}'" for code in LegalBasis.reserved()),
+                )
+            ),
+            params,
+        ),
         "outcomes": (facts + _OUTCOMES.format(**names), params),
     }
 
@@ -653,7 +698,7 @@ def _territory_breakdown(breakdown, territory_rows, hours):
         ).values_list("pk", "code", "name")
     }
     result = []
-    for _kind, pk, row_hours, missions, people in rows:
+    for _kind, pk, row_hours, missions, people, women, qpv, works, reserved in rows:
         code, name = names.get(pk, ("", registry.UNKNOWN_LABEL))
         row_hours = as_decimal(row_hours)
         result.append(
@@ -664,6 +709,12 @@ def _territory_breakdown(breakdown, territory_rows, hours):
                 missions=int(missions),
                 people=int(people),
                 share=ratio(row_hours, hours),
+                shares={
+                    "share_participants_women": ratio(int(women), int(people)),
+                    "share_participants_qpv": ratio(int(qpv), int(people)),
+                    "share_etp_works": ratio(as_decimal(works), row_hours),
+                    "share_etp_reserved": ratio(as_decimal(reserved), row_hours),
+                },
             )
         )
     result.sort(key=lambda row: (row.code == "", row.code))

@@ -17,8 +17,10 @@ from django.core.cache import cache
 from django.db import connection
 
 from clauses.procurement.enums import ContractKind
+from clauses.procurement.models import Lot
 
 from . import figures as engine
+from .reports import anru_progress
 
 VERSION_KEY = "observatory:tracking-version"
 TRACKED_APPS = ("procurement.", "insertion.")
@@ -102,3 +104,12 @@ def _series(scope):
 def series(scope):
     """Hours, ETP and the share of ETP in works, year by year, for ``scope``, cached."""
     return _cached(_key("series", scope), lambda: _series(scope))
+
+
+def anru(scope):
+    """The ANRU charter's progress of the NPNRU lots of ``scope`` (``reports.anru_progress``),
+    cached."""
+    return _cached(
+        _key("anru", scope),
+        lambda: anru_progress(Lot.objects.filter(scope.contracts_q("contract__"))),
+    )

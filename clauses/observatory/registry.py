@@ -8,6 +8,7 @@ from here, so that every screen says the same thing (DOMAIN.md §§ 2 and 5).
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -263,7 +264,9 @@ HEADLINE = [
     "share_participants_men",
     "share_participants_qpv",
 ]
-# Diversification goals of the Tour de France: (indicator, whether higher is better).
+# A territory is « well below » the national share of a goal past this many points.
+GOAL_GAP = Decimal("0.05")
+# Diversification goals of the Tour de France (the higher, the better).
 GOALS = [
     "share_participants_women",
     "share_etp_outside_works",

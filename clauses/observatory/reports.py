@@ -314,6 +314,40 @@ def compute(queryset, *, hours_per_etp=None):
     )
 
 
+LOT_FIELDS = (
+    "pk",
+    "amount_excl_tax",
+    "contract__operation__is_npnru",
+    "contract__operation__anru_target_rate",
+    "clause__anru_target_hours",
+    "clause__labour_share",
+    "clause__hourly_cost",
+)
+
+
+def anru_progress(lots):
+    """The ANRU charter's progress of the NPNRU lots among ``lots`` (whole contracts: the
+    charter's targets are totals), or None when there are none. Two queries."""
+    npnru = lots.filter(contract__operation__is_npnru=True)
+    lot_rows = list(npnru.values(*LOT_FIELDS))
+    if not lot_rows:
+        return None
+    totals = (
+        HoursDeclaration.objects.filter(mission__lot__in=npnru.values("pk"))
+        .values("mission__lot_id")
+        .annotate(
+            total=Sum("hours"),
+            qpv_total=Sum("hours", filter=Q(mission__participant__qpv__isnull=False)),
+        )
+        .order_by()
+    )
+    hours_by_lot, qpv_by_lot = {}, {}
+    for row in totals:
+        hours_by_lot[row["mission__lot_id"]] = row["total"] or ZERO
+        qpv_by_lot[row["mission__lot_id"]] = row["qpv_total"] or ZERO
+    return _anru(lot_rows, hours_by_lot, qpv_by_lot)
+
+
 def _people_rows(choices, codes, total):
     """People per choice (every choice listed, even at 0), then the unknown ones if any."""
     counts = Counter(codes)

@@ -64,6 +64,12 @@ def available(user, *, with_structures=True):
     else:
         regions, departements = coordinated(user)
         choices += [ScopeChoice(f"region-{r.code}", Scope.region(r), "Régions") for r in regions]
+        # A regional coordinator reads each département of its region too.
+        departements += [
+            d
+            for d in Departement.objects.filter(region__in=regions).order_by("code")
+            if d not in departements
+        ]
         choices += [
             ScopeChoice(f"departement-{d.code}", Scope.departement(d), "Départements")
             for d in departements

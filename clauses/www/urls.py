@@ -11,6 +11,7 @@ urlpatterns = [
     path("espace/rencontres/", include("clauses.www.meetings_admin.urls")),
     path("espace/enquetes/", include("clauses.www.survey_admin.urls")),
     path("espace/bilans/", include("clauses.www.reports.urls")),
+    path("espace/chiffres/", include("clauses.www.observatory.urls")),
     path("espace/", include("clauses.www.tracking.urls")),
     path("espace/", include("clauses.www.insertion.urls")),
     path("espace/", include("clauses.www.transfers.urls")),

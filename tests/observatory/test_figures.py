@@ -172,3 +172,11 @@ def test_an_empty_scope_has_no_shares(known, db):
     assert figures["participants"] == 0
     assert figures["share_etp_works"] is None
     assert figures["share_participants_women"] is None
+
+
+def test_territories_carry_their_shares_for_the_maps(known):
+    regions = rows(compute(Scope.national(), YEAR), "region")
+    assert regions["11"].shares["share_participants_women"] == Decimal("0.5")  # Claire, Paul
+    assert regions["11"].shares["share_etp_works"] == Decimal("0.8824")  # 300 of 340 hours
+    assert regions["11"].shares["share_etp_reserved"] == Decimal("0.1176")
+    assert regions["75"].shares["share_participants_qpv"] == Decimal(0)

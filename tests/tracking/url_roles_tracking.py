@@ -30,7 +30,8 @@ def _link_kwargs(world):
 
 
 EXPECTATIONS = {
-    "tracking:dashboard": Case(members(200)),
+    # A national administrator is sent to the national figures (observatory:dashboard).
+    "tracking:dashboard": Case({**members(200), "administrateur_national": 302}),
     # Contracts, their lots and clauses, the companies of each lot.
     "tracking:contract_list": Case(members(200)),
     "tracking:contract_create": Case(only(WRITERS)),

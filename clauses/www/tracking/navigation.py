@@ -14,6 +14,7 @@ from clauses.procurement import perms
 # too, "contracts" = also a buyer's readers)
 ENTRIES = [
     ("Tableau de bord", "tracking:dashboard", "contracts"),
+    ("Chiffres", "observatory:dashboard", "contracts"),
     ("Marchés", "tracking:contract_list", "contracts"),
     ("Acheteurs", "tracking:buyer_list", "figures"),
     ("Opérations", "tracking:operation_list", "figures"),

@@ -122,6 +122,9 @@ def _with_progress(objects, today):
 
 def dashboard(request):
     user = request.user
+    if user.is_national_admin and not perms.tracking_organisations(user):
+        # Nobody's to-do list summed over the country: the national figures instead.
+        return redirect("observatory:dashboard")
     today = _today()
     year = today.year
     contracts = Contract.objects.for_user(user)

@@ -1,0 +1,181 @@
+"""The workspace's figures (« Chiffres ») : the live indicators of the user's scope.
+
+Each user reads the scopes ``observatory.scopes.available`` offers (a facilitator its
+structure, a coordinator its territory, the national administrator everything); the figures
+come from the registry's engine through ``observatory.live`` (cached until an audited write).
+The same figures download as CSV and XLSX.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clauses.core.exports import file_response
+from clauses.observatory import live, registry, scopes
+from clauses.observatory.figures import Period, Scope
+
+from . import present
+from .forms import MAP_INDICATORS, FiguresForm
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _selection(request):
+    """The scope choice, period, years offered and the bound form of the request."""
+    user = request.user
+    choices = scopes.available(user)
+    if not choices:
+        raise Http404
+    keys = {choice.key: choice for choice in choices}
+    choice = keys.get(request.GET.get("echelle") or choices[0].key)
+    if choice is None:
+        raise Http404
+    series = live.series(choice.scope)
+    today = _today()
+    years = sorted({row["year"] for row in series} | {today.year}, reverse=True)
+    form = FiguresForm(request.GET or None, scope_choices=choices, years=years)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    default_year = max((row["year"] for row in series), default=today.year)
+    year = data.get("annee") or default_year
+    period = Period.between(data["du"], data["au"]) if data.get("du") else Period.of_year(year)
+    if not form.is_bound:
+        form = FiguresForm(
+            initial={"echelle": choice.key, "annee": year},
+            scope_choices=choices,
+            years=years,
+        )
+    return choice, period, series, form, data, keys
+
+
+def _map(choice, figures, data, keys):
+    """The breakdown the map colours and the indicator it shows (None for one structure)."""
+    kind = choice.scope.kind
+    if kind not in ("national", "region"):
+        return None
+    level = data.get("niveau") or ("region" if kind == "national" else "departement")
+    if kind == "region":
+        level = "departement"
+    indicator = data.get("carte") or "hours"
+    if indicator not in MAP_INDICATORS:
+        indicator = "hours"
+    rows = figures.breakdowns[level].rows
+    values = {}
+    for row in rows:
+        if not row.code:
+            continue
+        if indicator == "hours":
+            values[row.code] = row.hours
+        elif indicator == "participants":
+            values[row.code] = row.people
+        else:
+            values[row.code] = row.shares.get(indicator)
+    return {
+        "level": level,
+        "indicator": registry.INDICATOR[indicator],
+        "values": values,
+        "rows": [
+            {
+                "code": row.code,
+                "label": row.label,
+                "value": present.value_text(indicator, values.get(row.code)),
+                "url": f"?echelle={level}-{row.code}&annee={figures.period.year}"
+                if f"{level}-{row.code}" in keys and figures.period.year
+                else (f"?echelle={level}-{row.code}" if f"{level}-{row.code}" in keys else None),
+            }
+            for row in rows
+            if row.code
+        ],
+    }
+
+
+def _series_rows(series):
+    return [
+        {
+            "year": row["year"],
+            "hours": present.number(row["hours"]),
+            "etp": present.number(row["etp"], 1),
+            "share_etp_works": present.percent(row["share_etp_works"]),
+            "hours_value": row["hours"],
+        }
+        for row in series
+    ]
+
+
+def _goals(figures, previous, national):
+    goals = []
+    for code in registry.GOALS:
+        indicator = registry.INDICATOR[code]
+        value = figures[code]
+        goals.append(
+            {
+                "label": indicator.label,
+                "denominator": indicator.denominator_label,
+                "value": present.percent(value),
+                "percent": None if value is None else round(float(value) * 100),
+                "change": present.change_text(code, value, previous[code]),
+                "national": None if national is None else present.percent(national[code]),
+                "below_national": (
+                    national is not None
+                    and value is not None
+                    and national[code] is not None
+                    and value < national[code] - registry.GOAL_GAP
+                ),
+            }
+        )
+    return goals
+
+
+def dashboard(request):
+    choice, period, series, form, data, keys = _selection(request)
+    figures = live.figures(choice.scope, period)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        name = slugify(f"chiffres-{choice.scope.label}-{period.label}")
+        return file_response(
+            present.file_rows(figures), fmt=fmt, filename=f"{name}.{fmt}", title="Chiffres"
+        )
+    previous = live.figures(choice.scope, period.previous)
+    national = None
+    if choice.scope.kind != "national":
+        national = live.figures(Scope.national(), period)
+    anru = live.anru(choice.scope)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "observatory/dashboard.html",
+        {
+            "title": f"Chiffres — {choice.scope.label}",
+            "choice": choice,
+            "period": period,
+            "figures": figures,
+            "form": form,
+            "cards": present.headline(figures, previous),
+            "previous_label": period.previous.label,
+            "sections": present.sections(figures),
+            "goals": _goals(figures, previous, national),
+            "map": _map(choice, figures, data, keys),
+            "series": _series_rows(series),
+            "anru": anru
+            and {
+                "lots": anru.lots,
+                "without_target": anru.lots_without_target,
+                "qpv_hours": present.number(anru.qpv_hours),
+                "target_hours": present.number(anru.target_hours),
+                "progress": present.percent(anru.progress),
+                "qpv_share": present.percent(anru.qpv_share_of_hours),
+            },
+            "etp_rule": registry.etp_rule(),
+            "rules": {
+                "period": registry.PERIOD_RULE,
+                "territory": registry.TERRITORY_RULE,
+                "deduplication": registry.DEDUPLICATION_RULE,
+            },
+            "several": present.number(figures["participants_several_structures"]),
+            "local": present.number(figures["participants_local_key"]),
+            "query": query.urlencode(),
+        },
+    )

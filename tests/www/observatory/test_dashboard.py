@@ -1,0 +1,150 @@
+"""The workspace's figures page (/espace/chiffres/) on the hand-built dataset of
+tests/observatory/conftest.py: each role its scope, downloads read back, one figure for one
+contract on its page, its report and the indicators."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from clauses.insertion import services as insertion_services
+from clauses.insertion.models import Mission
+from clauses.observatory.figures import Period, Scope, compute
+from tests.factories import MembershipFactory
+from tests.observatory.conftest import known  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+URL = reverse("observatory:dashboard")
+
+
+def figures_of(response):
+    return response.context["figures"]
+
+
+def login(client, **membership):
+    user = MembershipFactory(**membership).user
+    client.force_login(user)
+    return user
+
+
+def test_a_facilitator_reads_its_structure(client, known):  # noqa: F811
+    login(client, organisation=known.org_a)
+    response = client.get(URL, {"annee": 2025})
+    assert response.status_code == 200
+    figures = figures_of(response)
+    assert figures.scope.ids == (known.org_a.pk,)
+    assert (figures["hours"], figures["participants"]) == (Decimal(300), 2)
+    content = response.content.decode()
+    assert "PLIE A" in content
+    assert "part des participants (personnes)" in content
+    assert "1 ETP = 1\u202f600 heures" in content
+
+
+def test_a_facilitator_cannot_read_another_structure(client, known):  # noqa: F811
+    login(client, organisation=known.org_a)
+    assert client.get(URL, {"echelle": f"structure-{known.org_b.pk}"}).status_code == 404
+    assert client.get(URL, {"echelle": "national"}).status_code == 404
+
+
+def test_a_regional_coordinator_reads_its_region_and_its_departements(client, known):  # noqa: F811
+    login(client, organisation=known.org_a, coordinator=True)
+    figures = figures_of(client.get(URL, {"annee": 2025}))
+    assert figures.scope.kind == "region"
+    assert (figures["hours"], figures["participants"]) == (Decimal(340), 2)
+    departement = figures_of(client.get(URL, {"annee": 2025, "echelle": "departement-94"}))
+    assert departement["hours"] == Decimal(40)
+    assert client.get(URL, {"echelle": "departement-33"}).status_code == 404
+    assert client.get(URL, {"echelle": f"structure-{known.org_c.pk}"}).status_code == 404
+
+
+def test_the_national_administrator_reads_the_country(client, known):  # noqa: F811
+    login(client, national_admin=True)
+    response = client.get(URL, {"annee": 2025})
+    figures = figures_of(response)
+    assert figures.scope.kind == "national"
+    assert (figures["hours"], figures["participants"]) == (Decimal(400), 3)
+    content = response.content.decode()
+    assert "1 suivi par plusieurs structures" in content
+    # The map's list links to each region's figures.
+    assert "?echelle=region-11&amp;annee=2025" in content
+    region = figures_of(client.get(URL, {"annee": 2025, "echelle": "region-75"}))
+    assert region["hours"] == Decimal(60)
+
+
+def test_the_headline_gives_the_change_on_the_previous_year(client, known):  # noqa: F811
+    login(client, national_admin=True)
+    cards = {card.code: card for card in client.get(URL, {"annee": 2025}).context["cards"]}
+    assert cards["hours"].value == "400"
+    assert cards["hours"].change == "+400\u00a0%"  # 80 hours in 2024
+    assert cards["share_etp_works"].denominator == "part des heures (et donc des ETP)"
+
+
+def test_a_range_of_months(client, known):  # noqa: F811
+    login(client, national_admin=True)
+    figures = figures_of(client.get(URL, {"du": "2025-01", "au": "2025-03"}))
+    assert figures.period == Period(datetime.date(2025, 1, 1), datetime.date(2025, 3, 1))
+    assert figures["hours"] == Decimal(250)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"du": "2025-01"}, "indiquez le premier et le dernier mois"),
+        ({"du": "2025-13", "au": "2025-12"}, "Premier mois : indiquez un mois au format"),
+        ({"du": "2025-06", "au": "2025-01"}, "le dernier mois précède le premier"),
+    ],
+)
+def test_a_bad_period_is_explained(client, known, params, message):  # noqa: F811
+    login(client, national_admin=True)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_figures_download_as_csv_and_xlsx(client, known):  # noqa: F811
+    login(client, national_admin=True)
+    response = client.get(URL, {"annee": 2025, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Échelle", "Période", "Indicateur ou répartition", "Ligne", "Valeur"]
+    hours = next(row for row in rows if row[2] == "Heures d'insertion")
+    assert hours[4] == "400,0"
+    women = next(row for row in rows if row[2] == "Part des femmes")
+    assert women[11] == "part des participants (personnes)"
+
+    response = client.get(URL, {"annee": 2025, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    etp = next(row for row in values if row[2] == "Équivalents temps plein (ETP)")
+    assert etp[4] == 0.25
+    assert etp[13] == "1 ETP = 1\u202f600 heures"
+    sex = [row for row in values if row[2] == "Sexe"]
+    assert {row[3]: row[6] for row in sex} == {"Femme": 1, "Homme": 2}
+
+
+def test_a_contract_page_its_report_and_the_indicators_agree(client, known):  # noqa: F811
+    login(client, organisation=known.org_a)
+    contract = known.contract_a
+    page = client.get(reverse("tracking:contract_detail", kwargs={"pk": contract.pk}))
+    report = client.get(reverse("reports:contract", kwargs={"pk": contract.pk}))
+    indicators = compute(Scope.of("contract", contract), Period.everything())
+    assert page.context["contract"].hours_done == Decimal(380)
+    assert report.context["report"].indicators.hours_done == Decimal(380)
+    assert indicators["hours"] == Decimal(380)
+
+
+def test_cached_figures_follow_an_audited_write(client, known, settings):  # noqa: F811
+    settings.OBSERVATORY_CACHE_SECONDS = 600
+    cache.clear()
+    user = login(client, organisation=known.org_a)
+    assert figures_of(client.get(URL, {"annee": 2025}))["hours"] == Decimal(300)
+    mission = Mission.objects.get(participant=known.paul)
+    insertion_services.declare_hours(
+        actor=user, entries=[(mission, datetime.date(2025, 2, 1), Decimal(20))]
+    )
+    assert figures_of(client.get(URL, {"annee": 2025}))["hours"] == Decimal(320)
