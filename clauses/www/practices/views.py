@@ -6,6 +6,7 @@ import json
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from clauses.core import exports
 from clauses.core.jobs import start_job
+from clauses.observatory import comparisons
+from clauses.observatory.figures import Scope
 from clauses.practices import exporters, pdf
-from clauses.practices.enums import Public
+from clauses.practices.enums import MarketKind, Public
 from clauses.practices.feeds import NewPracticesFeed
 from clauses.practices.map import practices_map
 from clauses.practices.models import Practice, list_contains
@@ -22,7 +25,7 @@ from clauses.practices.queries import apply_filters, facet_counts, selected_filt
 from clauses.practices.search import search
 from clauses.practices.tasks import build_recueil
 from clauses.territories.models import Departement, Region
-from clauses.www.public.figures import SEED_FIGURES
+from clauses.www.observatory import present
 
 from .forms import RecueilForm
 
@@ -155,38 +158,56 @@ def open_data(request, fmt):
     raise Http404
 
 
-# The published national figures a territory's practices are read against.
-GAP_FIGURES = [
-    (figure, public)
-    for figure in SEED_FIGURES
-    for marker, public in (("masculins", Public.WOMEN), ("QPV", Public.QPV))
-    if marker in figure.label
-]
+# What addresses each compared goal: practices for a public, or in other markets than works.
+ADDRESSED_BY = {
+    "share_participants_women": ("publics", Public.WOMEN, Public.WOMEN.label),
+    "share_participants_qpv": ("publics", Public.QPV, Public.QPV.label),
+    "share_etp_outside_works": (
+        "market_kinds",
+        [MarketKind.SERVICES, MarketKind.SUPPLIES, MarketKind.INTELLECTUAL],
+        "marchés de services, de fournitures et de prestations intellectuelles",
+    ),
+}
+
+
+def _addressing(field, values):
+    values = values if isinstance(values, list) else [values]
+    query = Q(pk__in=[])
+    for value in values:
+        query |= list_contains(field, value)
+    return _published().filter(query)
 
 
 @login_not_required
 def territory(request, kind, code):
-    """Practices for a territory. The observatory (figures per territory) does not exist
-    yet: the page says so and reads the territory's sheets against the national figures."""
+    """Practices for a territory, read against its figures: where its share of women, of
+    QPV residents or of ETP outside works is well below the country's, the page says so and
+    puts the practices that address it first (``observatory.comparisons``)."""
     if kind == "region":
         place = get_object_or_404(Region, code=code)
         local = _published().filter(region=place)
+        scope = Scope.region(place)
     elif kind == "departement":
         place = get_object_or_404(Departement, code=code)
         local = _published().filter(departement=place)
+        scope = Scope.departement(place)
     else:
         raise Http404
     gaps = []
-    for figure, public in GAP_FIGURES:
-        addressing = _published().filter(list_contains("publics", public))
+    for comparison in comparisons.compare(scope):
+        field, values, public = ADDRESSED_BY[comparison.code]
+        addressing = _addressing(field, values)
         gaps.append(
             {
-                "figure": figure,
-                "public": public.label,
+                "comparison": comparison,
+                "share": present.percent(comparison.share),
+                "national": present.percent(comparison.national),
+                "public": public,
                 "local": list(addressing.filter(pk__in=local.values("pk"))[:10]),
                 "elsewhere": list(addressing.exclude(pk__in=local.values("pk"))[:5]),
             }
         )
+    gaps.sort(key=lambda gap: not gap["comparison"].is_well_below)
     return render(
         request,
         "practices/territory.html",
@@ -196,5 +217,6 @@ def territory(request, kind, code):
             "kind_label": "la région" if kind == "region" else "le département",
             "practices": list(local[:50]),
             "gaps": gaps,
+            "has_figures": any(gap["comparison"].year for gap in gaps),
         },
     )
