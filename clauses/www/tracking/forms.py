@@ -13,6 +13,7 @@ from django import forms
 from clauses.accounts.enums import OrganisationKind
 from clauses.accounts.models import Organisation
 from clauses.core.forms import DsfrForm
+from clauses.procurement import perms
 from clauses.procurement.enums import (
     BuyerKind,
     CalculationMethod,
@@ -23,7 +24,7 @@ from clauses.procurement.enums import (
 )
 from clauses.procurement.models import Buyer, Company, Operation
 from clauses.procurement.services import CLAUSE_FIELDS, LOT_FIELDS
-from clauses.territories.models import Commune, Departement, Qpv
+from clauses.territories.models import Commune, Departement, Qpv, Region
 
 HUNDRED = Decimal(100)
 
@@ -332,12 +333,36 @@ class ContractFilterForm(_FilterForm):
         label="Année de notification", required=False, min_value=1900, max_value=2100
     )
     behind = forms.BooleanField(label="En retard sur le prorata", required=False)
+    organisation = forms.ModelChoiceField(
+        label="Structure",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Toutes",
+    )
+    region = forms.ModelChoiceField(
+        label="Région de la structure",
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label="Toutes",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].help_text = "Référence, objet ou acheteur."
         self.fields["buyer"].queryset = Buyer.objects.for_user(user).order_by("name", "pk")
         self.fields["operation"].queryset = Operation.objects.for_user(user).order_by("name", "pk")
+        if perms.reads_other_organisations(user):
+            # Who reads several structures filters by structure and by region (the
+            # territory rule of the figures: the structure's département, else its region).
+            self.fields["organisation"].queryset = (
+                Organisation.objects.for_user(user)
+                .filter(kind=OrganisationKind.FACILITATOR)
+                .order_by("name", "pk")
+            )
+            self.fields["region"].queryset = Region.objects.order_by("name")
+        else:
+            del self.fields["organisation"]
+            del self.fields["region"]
 
 
 class BuyerFilterForm(_FilterForm):

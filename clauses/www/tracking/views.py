@@ -27,6 +27,7 @@ from clauses.insertion.enums import OutcomeMoment
 from clauses.insertion.models import HoursDeclaration, Mission
 from clauses.insertion.services import month_label
 from clauses.observatory import progress
+from clauses.observatory.figures import Scope
 from clauses.procurement import perms, services
 from clauses.procurement.enums import CompanyKind
 from clauses.procurement.models import Buyer, Company, Contract, LotCompany, Operation
@@ -267,7 +268,9 @@ def contract_list(request):
     user = request.user
     today = _today()
     form = ContractFilterForm(request.GET or None, user=user)
-    contracts = Contract.objects.for_user(user).select_related("buyer", "operation")
+    contracts = Contract.objects.for_user(user).select_related(
+        "buyer", "operation", "organisation__departement__region", "organisation__region"
+    )
     behind_only = False
     if form.is_valid():
         data = form.cleaned_data
@@ -285,6 +288,10 @@ def contract_list(request):
         if data["year"]:
             contracts = contracts.filter(notification_date__year=data["year"])
         behind_only = data["behind"]
+        if data.get("organisation"):
+            contracts = contracts.filter(organisation=data["organisation"])
+        if data.get("region"):
+            contracts = contracts.filter(Scope.region(data["region"]).contracts_q())
     contracts = progress.with_contract_progress(contracts).annotate(
         progress_ratio=_ratio("hours_done", "hours_required")
     )
@@ -309,6 +316,7 @@ def contract_list(request):
             "sort": sort,
             "can_create": perms.can_track(user),
             "filtered": bool(request.GET.get("q") or form.has_changed()),
+            "show_structure": perms.reads_other_organisations(user),
         },
     )
 

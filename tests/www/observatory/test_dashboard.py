@@ -148,3 +148,23 @@ def test_cached_figures_follow_an_audited_write(client, known, settings):  # noq
         actor=user, entries=[(mission, datetime.date(2025, 2, 1), Decimal(20))]
     )
     assert figures_of(client.get(URL, {"annee": 2025}))["hours"] == Decimal(320)
+
+
+def test_the_contract_list_has_a_structure_and_region_column_and_filter(client, known):  # noqa: F811
+    login(client, national_admin=True)
+    url = reverse("tracking:contract_list")
+    response = client.get(url)
+    content = response.content.decode()
+    assert '<th scope="col">Structure</th>' in content
+    assert "PLIE C" in content
+    by_region = client.get(url, {"region": known.aquitaine.pk}).context["page_obj"].object_list
+    assert [c.pk for c in by_region] == [known.contract_c.pk]
+    by_structure = client.get(url, {"organisation": known.org_b.pk}).context["page_obj"]
+    assert [c.pk for c in by_structure.object_list] == [known.contract_b.pk]
+
+
+def test_a_facilitator_has_no_structure_filter(client, known):  # noqa: F811
+    login(client, organisation=known.org_a)
+    response = client.get(reverse("tracking:contract_list"))
+    assert "organisation" not in response.context["form"].fields
+    assert '<th scope="col">Structure</th>' not in response.content.decode()
