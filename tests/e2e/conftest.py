@@ -181,3 +181,31 @@ def login(page):
             on.locator("main").get_by_role("button", name="Se connecter").click()
 
     return _login
+
+
+# WCAG 2.0 and 2.1, levels A and AA: the RGAA's scope.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)`` runs axe-core (axe-playwright-python's bundled copy) on the page as it
+    is and fails with every A or AA violation, its rule and the elements concerned."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    engine = Axe()
+
+    def check(page):
+        results = engine.run(
+            page,
+            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        )
+        violations = results.response["violations"]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + ", ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in violations
+        ]
+        assert not violations, "Violations axe-core (A/AA) :\n" + "\n".join(details)
+
+    return check
