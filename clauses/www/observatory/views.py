@@ -6,6 +6,8 @@ come from the registry's engine through ``observatory.live`` (cached until an au
 The same figures download as CSV and XLSX.
 """
 
+import datetime
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -40,7 +42,13 @@ def _selection(request):
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     default_year = max((row["year"] for row in series), default=today.year)
     year = data.get("annee") or default_year
-    period = Period.between(data["du"], data["au"]) if data.get("du") else Period.of_year(year)
+    if data.get("du"):
+        period = Period.between(data["du"], data["au"])
+    elif year == today.year:
+        # The year so far, compared with the same months of the previous year.
+        period = Period.between(datetime.date(year, 1, 1), today)
+    else:
+        period = Period.of_year(year)
     if not form.is_bound:
         form = FiguresForm(
             initial={"echelle": choice.key, "annee": year},

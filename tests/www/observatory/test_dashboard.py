@@ -168,3 +168,15 @@ def test_a_facilitator_has_no_structure_filter(client, known):  # noqa: F811
     response = client.get(reverse("tracking:contract_list"))
     assert "organisation" not in response.context["form"].fields
     assert '<th scope="col">Structure</th>' not in response.content.decode()
+
+
+def test_the_current_year_is_compared_month_for_month(client, known, monkeypatch):  # noqa: F811
+    from clauses.www.observatory import views
+
+    monkeypatch.setattr(views, "_today", lambda: datetime.date(2025, 4, 15))
+    login(client, national_admin=True)
+    response = client.get(URL, {"annee": 2025})
+    figures = figures_of(response)
+    assert figures.period == Period(datetime.date(2025, 1, 1), datetime.date(2025, 4, 1))
+    assert figures["hours"] == Decimal(300)
+    assert response.context["previous_label"] == "01/2024 à 04/2024"
