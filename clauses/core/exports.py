@@ -4,11 +4,15 @@ A row iterator yields its header (French column names) then one list per row. Va
 stay typed (dates, datetimes, numbers) until written: they become real dates and numbers
 in XLSX, French-formatted text in CSV. Text typed by people is neutralised against
 spreadsheet formula injection in both formats.
+
+CSV is written in chunks (``iter_csv``, ``write_csv``), so a large iterator goes to a file
+or a streaming response without the whole file in memory; ``render_csv`` joins them.
 """
 
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -16,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 CSV_SEPARATOR = ";"
+CSV_CHUNK_ROWS = 1000  # rows encoded together by iter_csv
 XLSX_MAX_WIDTH = 60
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -32,6 +37,8 @@ def neutralise(value):
 
 
 def _csv_value(value):
+    if isinstance(value, str):  # most values: first
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -40,17 +47,46 @@ def _csv_value(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return str(value).replace(".", ",")
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
     return neutralise(value)
 
 
-def render_csv(rows, *, title=""):
-    """CSV for French spreadsheet software: ``;`` separator, UTF-8 with a byte-order mark."""
+def iter_csv(rows):
+    """CSV for French spreadsheet software, as UTF-8 chunks of ``CSV_CHUNK_ROWS`` rows:
+    ``;`` separator, a byte-order mark first, French dates and decimal commas."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+        if number % CSV_CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(rows, file):
+    """Write ``rows`` as CSV (``iter_csv``) to ``file``, opened in binary mode; return the
+    number of rows written after the header."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    for chunk in iter_csv(counted()):
+        file.write(chunk)
+    return max(count - 1, 0)
+
+
+def render_csv(rows, *, title=""):
+    """The whole CSV (``iter_csv``) as bytes."""
+    return b"".join(iter_csv(rows))
 
 
 def render_xlsx(rows, *, title="Export"):

@@ -10,6 +10,8 @@ class ObservatoryConfig(AppConfig):
         from clauses.core import audit
 
         from . import live
+        from .enums import AUDIT_ACTIONS
 
+        audit.register_actions(AUDIT_ACTIONS)
         # Every audited write of tracking data makes the cached figures stale.
         audit.on_log(live.bump)

@@ -16,4 +16,6 @@ EXPECTATIONS = {
         only(["facilitateur", "coordinateur", "administrateur_national", "lecteur"]),
         _with_tracking,
     ),
+    # The audit file of a year (?annee=, 404 without): national administrators only.
+    "observatory:facts": Case(only([], others=404)),
 }

@@ -6,4 +6,5 @@ app_name = "observatory"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("faits/", views.facts, name="facts"),
 ]

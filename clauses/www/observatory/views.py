@@ -8,13 +8,14 @@ The same figures download as CSV and XLSX.
 
 import datetime
 
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clauses.core.exports import file_response
-from clauses.observatory import live, registry, scopes
+from clauses.core.exports import CONTENT_TYPES, file_response, iter_csv
+from clauses.observatory import live, registry, scopes, services
+from clauses.observatory.facts import Pseudonyms, fact_rows
 from clauses.observatory.figures import Period, Scope
 
 from . import present
@@ -185,5 +186,34 @@ def dashboard(request):
             "several": present.number(figures["participants_several_structures"]),
             "local": present.number(figures["participants_local_key"]),
             "query": query.urlencode(),
+            "can_export_facts": request.user.is_national_admin and period.year is not None,
         },
     )
+
+
+def facts(request):
+    """The national administrator's audit file of a year (``manage.py export_facts``): one
+    row per hours declaration, people numbered within the file. Streamed; audited."""
+    user = request.user
+    if not user.is_national_admin:
+        raise Http404
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    pseudonyms = Pseudonyms()
+    counted = {"rows": -1}
+
+    def rows():
+        for row in fact_rows(year, pseudonyms=pseudonyms):
+            counted["rows"] += 1
+            yield row
+        services.log_facts_exported(
+            actor=user, year=year, rows=counted["rows"], people=len(pseudonyms)
+        )
+
+    response = StreamingHttpResponse(iter_csv(rows()), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="faits-heures-{year}.csv"'
+    return response

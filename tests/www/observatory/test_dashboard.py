@@ -180,3 +180,23 @@ def test_the_current_year_is_compared_month_for_month(client, known, monkeypatch
     assert figures.period == Period(datetime.date(2025, 1, 1), datetime.date(2025, 4, 1))
     assert figures["hours"] == Decimal(300)
     assert response.context["previous_label"] == "01/2024 à 04/2024"
+
+
+def test_the_national_administrator_downloads_the_audit_file(client, known):  # noqa: F811
+    from clauses.core.models import AuditEntry
+
+    user = login(client, national_admin=True)
+    response = client.get(reverse("observatory:facts"), {"annee": 2025})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert rows[0][0] == "Pseudonyme"
+    assert len(rows) == 1 + 5
+    assert "Martin" not in content
+    entry = AuditEntry.objects.get(action="observatory.facts_exported")
+    assert entry.actor == user
+    assert entry.changes["lignes"] == 5
+
+
+def test_only_the_national_administrator_downloads_the_audit_file(client, known):  # noqa: F811
+    login(client, organisation=known.org_a, coordinator=True)
+    assert client.get(reverse("observatory:facts"), {"annee": 2025}).status_code == 404
