@@ -1,10 +1,11 @@
-"""Results of a survey: filters, per-question counts and percentages, SVG bar charts."""
+"""Results of a survey: filters, per-question counts and percentages, and their bar charts
+(drawn by ``clauses.core.charts``, the site's one bar chart)."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.utils.html import format_html, format_html_join
-
+from clauses.core import charts
 from clauses.directory.enums import ActorFamily
 
 from .enums import CHOICE_KINDS, SCALE_VALUES, TEXT_KINDS, QuestionKind
@@ -19,9 +20,6 @@ COUNTED_KINDS = [
     QuestionKind.DEPARTEMENT,
     QuestionKind.ACTOR_FAMILY,
 ]
-BAR_HEIGHT = 22
-LABEL_WIDTH = 0  # labels are written above the bars
-CHART_WIDTH = 600
 
 
 def filtered_responses(survey, user, *, region=None, actor_family="", date_from=None, date_to=None):
@@ -60,7 +58,24 @@ class QuestionResult:
 
     @property
     def chart(self):
-        return bar_chart(self.rows) if self.rows else ""
+        """The rows as bars, a full bar being every respondent to the question."""
+        if not self.rows:
+            return None
+        return charts.bar_chart(
+            [
+                {
+                    "label": row["label"],
+                    "value": row["count"],
+                    "share": Decimal(row["percent"]) / 100,
+                }
+                for row in self.rows
+            ],
+            title=self.question.label,
+            label_header="Réponse",
+            value_header="Nombre",
+            max_value=self.answered,
+            dom_id=f"question-{self.question.pk}",
+        )
 
 
 def question_results(survey, responses):
@@ -115,43 +130,6 @@ def _territory_pairs(question, counter):
     model = Region if question.kind == QuestionKind.REGION else Departement
     names = dict(model.objects.filter(code__in=list(counter)).values_list("code", "name"))
     return [(code, names.get(code, code)) for code, _ in counter.most_common()]
-
-
-def bar_chart(rows):
-    """A horizontal bar chart as inline SVG (no script, no style attribute)."""
-    height = len(rows) * (BAR_HEIGHT + 18) + 4
-    bars = []
-    for index, row in enumerate(rows):
-        y = index * (BAR_HEIGHT + 18)
-        width = max(1, round((CHART_WIDTH - 120) * row["percent"] / 100))
-        bars.append(
-            (
-                y + 12,
-                row["label"],
-                y + 16,
-                width,
-                width + 6,
-                y + 16 + BAR_HEIGHT - 7,
-                row["count"],
-                row["percent"],
-            )
-        )
-    body = format_html_join(
-        "",
-        '<text x="0" y="{}" font-size="12" fill="#161616">{}</text>'
-        '<rect x="0" y="{}" width="{}" height="' + str(BAR_HEIGHT - 6) + '" fill="#000091"></rect>'
-        '<text x="{}" y="{}" font-size="12" fill="#3a3a3a">{} ({} %)</text>',
-        bars,
-    )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{}" height="{}" '
-        'viewBox="0 0 {} {}" aria-hidden="true" focusable="false">{}</svg>',
-        CHART_WIDTH,
-        height,
-        CHART_WIDTH,
-        height,
-        body,
-    )
 
 
 def text_answers(survey, responses, question):
