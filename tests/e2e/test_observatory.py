@@ -39,7 +39,10 @@ def test_the_national_administrator_reads_the_country(page, login, world, axe, t
     expect(
         page.get_by_role("table", name="Sexe — part des participants (personnes)")
     ).to_be_visible()
-    # CHARTS
+    expect(page.get_by_role("group", name="Heures d'insertion par région")).to_be_visible()
+    expect(page.locator("#chart-sex-titre")).to_have_text(
+        "Sexe (part des participants (personnes))"
+    )
     axe(page)
 
     with page.expect_download() as download:

@@ -7,6 +7,7 @@ One presenter for the page, the CSV and the XLSX: the same rows, the same labels
 from dataclasses import dataclass
 from decimal import Decimal
 
+from clauses.core.charts import bar_chart, time_series
 from clauses.observatory import registry
 from clauses.procurement.calculator import format_number, format_percent
 
@@ -83,6 +84,50 @@ class Section:
     also_hours: bool
     rows: list
     total: str
+    chart: object = None
+
+
+def _chart(breakdown, data):
+    """The section's bars: people, hours or outcomes, each with its share (the table is the
+    section's own)."""
+    if breakdown.denominator == registry.OF_PEOPLE:
+        value_of, header = (lambda row: row.people), "Participants"
+    elif breakdown.denominator == registry.OF_OUTCOMES:
+        value_of, header = (lambda row: row.missions), "Sorties"
+    else:
+        value_of, header = (lambda row: row.hours), "Heures"
+    rows = [
+        {
+            "label": row.label,
+            "value": value_of(row),
+            "value_label": number(value_of(row)),
+            "share": row.share,
+        }
+        for row in data.rows
+    ]
+    if not any(row["value"] for row in rows):
+        return None
+    return bar_chart(
+        rows,
+        title=f"{breakdown.label} ({breakdown.denominator_label})",
+        label_header=breakdown.label,
+        value_header=header,
+        table=False,
+        dom_id=f"chart-{breakdown.code}",
+    )
+
+
+def series_chart(series):
+    if not series:
+        return None
+    return time_series(
+        [(row["year"], row["hours"]) for row in series],
+        title="Heures d'insertion par année",
+        unit_label="heures",
+        format_value=number,
+        table=False,
+        dom_id="chart-series",
+    )
 
 
 def sections(figures, codes=None):
@@ -118,6 +163,7 @@ def sections(figures, codes=None):
                 also_hours=breakdown.also_hours,
                 rows=rows,
                 total=number(data.total),
+                chart=_chart(breakdown, data),
             )
         )
     return result

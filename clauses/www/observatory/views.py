@@ -6,6 +6,7 @@ come from the registry's engine through ``observatory.live`` (cached until an au
 The same figures download as CSV and XLSX.
 """
 
+import dataclasses
 import datetime
 
 from django.http import Http404, StreamingHttpResponse
@@ -13,10 +14,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clauses.core.dates import add_months
 from clauses.core.exports import CONTENT_TYPES, file_response, iter_csv
 from clauses.observatory import live, registry, scopes, services
 from clauses.observatory.facts import Pseudonyms, fact_rows
 from clauses.observatory.figures import Period, Scope
+from clauses.procurement.calculator import format_percent
+from clauses.territories.maps import choropleth
 
 from . import present
 from .forms import MAP_INDICATORS, FiguresForm
@@ -45,9 +49,10 @@ def _selection(request):
     year = data.get("annee") or default_year
     if data.get("du"):
         period = Period.between(data["du"], data["au"])
-    elif year == today.year:
-        # The year so far, compared with the same months of the previous year.
-        period = Period.between(datetime.date(year, 1, 1), today)
+    elif year == today.year and today.month > 1:
+        # The months of the year already over (hours are declared once a month is over),
+        # compared with the same months of the previous year.
+        period = Period.between(datetime.date(year, 1, 1), add_months(today, -1))
     else:
         period = Period.of_year(year)
     if not form.is_bound:
@@ -81,23 +86,31 @@ def _map(choice, figures, data, keys):
             values[row.code] = row.people
         else:
             values[row.code] = row.shares.get(indicator)
-    return {
-        "level": level,
-        "indicator": registry.INDICATOR[indicator],
-        "values": values,
-        "rows": [
-            {
-                "code": row.code,
-                "label": row.label,
-                "value": present.value_text(indicator, values.get(row.code)),
-                "url": f"?echelle={level}-{row.code}&annee={figures.period.year}"
-                if f"{level}-{row.code}" in keys and figures.period.year
-                else (f"?echelle={level}-{row.code}" if f"{level}-{row.code}" in keys else None),
-            }
-            for row in rows
-            if row.code
-        ],
-    }
+
+    def url_of(code):
+        key = f"{level}-{code}"
+        if key not in keys:
+            return None
+        return f"?echelle={key}" + (f"&annee={figures.period.year}" if figures.period.year else "")
+
+    indicator_def = registry.INDICATOR[indicator]
+    unit = indicator_def.label + (
+        f" ({indicator_def.denominator_label})" if indicator_def.is_share else ""
+    )
+    drawn = choropleth(
+        level,
+        values,
+        unit_label=unit,
+        format_value=format_percent if indicator_def.is_share else present.number,
+        url_of=url_of,
+        title=f"{indicator_def.label} par {'région' if level == 'region' else 'département'}"
+        f", {figures.period.label}",
+        dom_id="map",
+    )
+    if kind == "region":
+        # The whole country is drawn; the table lists the region's départements only.
+        drawn = dataclasses.replace(drawn, rows=[r for r in drawn.rows if r.code in values])
+    return {"level": level, "indicator": indicator_def, "choropleth": drawn}
 
 
 def _series_rows(series):
@@ -168,6 +181,7 @@ def dashboard(request):
             "goals": _goals(figures, previous, national),
             "map": _map(choice, figures, data, keys),
             "series": _series_rows(series),
+            "series_chart": present.series_chart(series),
             "anru": anru
             and {
                 "lots": anru.lots,

@@ -173,7 +173,7 @@ def test_a_facilitator_has_no_structure_filter(client, known):  # noqa: F811
 def test_the_current_year_is_compared_month_for_month(client, known, monkeypatch):  # noqa: F811
     from clauses.www.observatory import views
 
-    monkeypatch.setattr(views, "_today", lambda: datetime.date(2025, 4, 15))
+    monkeypatch.setattr(views, "_today", lambda: datetime.date(2025, 5, 15))
     login(client, national_admin=True)
     response = client.get(URL, {"annee": 2025})
     figures = figures_of(response)
