@@ -34,7 +34,7 @@ def test_the_national_administrator_reads_the_country(page, login, world, axe, t
     cards = page.locator(".fr-tile")
     expect(cards.filter(has_text="Heures d'insertion")).to_contain_text("400")
     expect(cards.filter(has_text="Part des femmes")).to_contain_text(
-        "part des participants (personnes)"
+        "Part des participants (personnes)."
     )
     expect(
         page.get_by_role("table", name="Sexe — part des participants (personnes)")
