@@ -200,3 +200,19 @@ def test_the_national_administrator_downloads_the_audit_file(client, known):  # 
 def test_only_the_national_administrator_downloads_the_audit_file(client, known):  # noqa: F811
     login(client, organisation=known.org_a, coordinator=True)
     assert client.get(reverse("observatory:facts"), {"annee": 2025}).status_code == 404
+
+
+def test_a_report_and_the_indicators_describe_the_same_people(client, known):  # noqa: F811
+    from clauses.observatory import reports
+    from clauses.procurement.models import Lot
+
+    report = reports.compute(Lot.objects.filter(contract__organisation=known.org_a))
+    engine = compute(Scope.organisations([known.org_a]), Period.everything())
+    assert report.participants == engine["participants"] == 2
+    assert {row.code: row.count for row in report.by_sex} == {
+        row.code: row.people for row in engine.breakdowns["sex"].rows
+    }
+    assert report.qpv_share == engine["share_participants_qpv"]
+    assert {row.code: row.hours for row in report.by_modality} == {
+        row.code: row.hours for row in engine.breakdowns["modality"].rows if row.hours
+    }
