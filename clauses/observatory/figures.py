@@ -4,15 +4,18 @@
 the rows of every ``registry.BREAKDOWNS``, each row with its people, hours, work contracts
 and its share of the breakdown's denominator.
 
-How: the hours of the period are first summed per mission (the ``month`` index reads only
-the period's rows, so the cost follows the period, not the database), then joined once to
-the missions' dimensions (lot, contract, clause, buyer, company, structure, territory,
-participant). Five grouped queries run over that mission-level set: the distinct counts, a
-cube of the hours dimensions (every hours breakdown is a margin of it), the people (one row
-per pseudonymous key, taken at their first mission of the period), the territories and the
-outcomes. Nothing is read row by row in Python. The SQL is plain (CTEs, window functions,
-CASE) and runs unchanged on SQLite, PostgreSQL and DuckDB, which ``bench/observatory.py``
-uses as its reference; ``DIALECTS`` holds the one difference (a date as a number).
+How: one pass over the raw rows builds the period's mission-level facts as temporary
+tables of the connection (``prepare_statements``): the hours of the period summed per
+mission (the ``month`` index reads only the period's rows, so the cost follows the period,
+not the database), then joined once to the missions' dimensions (lot, contract, clause,
+buyer, company, structure, territory, participant). Six small grouped statements read
+those facts: the distinct counts, a cube of the hours dimensions (every hours breakdown is
+a margin of it), the people (one row per pseudonymous key, taken at their first mission of
+the period), the territories, the outcomes, and the contracts running in the period.
+Nothing is read row by row in Python. The SQL is plain (temporary tables, CTEs, window
+functions, CASE) and runs unchanged on SQLite, PostgreSQL and DuckDB, which
+``bench/observatory.py`` uses as its reference; ``DIALECTS`` holds the one difference (a
+date as a number).
 
 Scopes (``Scope``): national, a region, a département (the territory rule of
 ``registry.TERRITORY_RULE``), one or several structures, buyers (records), an operation, a
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from clauses.accounts.models import Organisation
@@ -324,13 +327,15 @@ def tables():
     }
 
 
+_MISSION_HOURS = """
+SELECT mission_id, SUM(hours) AS hours
+FROM {hours}
+WHERE month >= %s AND month <= %s
+GROUP BY mission_id
+"""
+
 _MISSION_FACTS = """
-WITH mh AS (
-    SELECT mission_id, SUM(hours) AS hours
-    FROM {hours}
-    WHERE month >= %s AND month <= %s
-    GROUP BY mission_id
-), mf AS (
+WITH mf AS (
     SELECT mh.mission_id, mh.hours, m.participant_id, m.start_date, m.modality,
         m.work_contract_type, l.contract_id, c.kind AS contract_kind,
         COALESCE(cl.legal_basis, '') AS legal_basis, b.kind AS buyer_kind,
@@ -339,7 +344,7 @@ WITH mh AS (
         p.sex, CASE WHEN p.qpv_id IS NULL THEN 0 ELSE 1 END AS in_qpv,
         CASE WHEN p.person_key = '' THEN '{local}' || CAST(p.id AS VARCHAR(20))
             ELSE p.person_key END AS person_key
-    FROM mh
+    FROM {mission_hours} mh
     JOIN {mission} m ON m.id = mh.mission_id
     JOIN {lot} l ON l.id = m.lot_id
     JOIN {contract} c ON c.id = l.contract_id
@@ -397,7 +402,7 @@ _PEOPLE = """
         COUNT(*) OVER (PARTITION BY f.person_key) AS records
     FROM firsts f
     JOIN {participant} p ON p.id = f.participant_id
-), people AS (
+), people AS MATERIALIZED (
     SELECT r.*, (
             SELECT SUM(DISTINCT CASE {criteria_bits} ELSE 0 END)
             FROM {eligibility} e WHERE e.participant_id = r.participant_id
@@ -450,12 +455,40 @@ def _last_day(month):
     return last_day_of_month(month)
 
 
+HOURS_TABLE, FACTS_TABLE = "observatory_mission_hours", "observatory_facts"
+
+
+def prepare_statements(scope, period, vendor):
+    """The statements that build the period's mission-level facts once, as temporary
+    tables of the connection (the one pass over the raw rows), each with its parameters:
+    the period's hours per mission (read through the month index), its statistics (so that
+    the planner joins those missions to their dimensions by index, whatever the size of
+    the database), then the facts."""
+    condition, scope_params = scope.condition()
+    facts = _MISSION_FACTS.format(
+        scope=condition, local=LOCAL_PREFIX, mission_hours=HOURS_TABLE, **tables()
+    )
+    return [
+        *cleanup_statements(),
+        (
+            f"CREATE TEMPORARY TABLE {HOURS_TABLE} AS {_MISSION_HOURS.format(**tables())}",
+            [period.start, period.end],
+        ),
+        *([] if vendor == "duckdb" else [(f"ANALYZE {HOURS_TABLE}", [])]),
+        (f"CREATE TEMPORARY TABLE {FACTS_TABLE} AS {facts} SELECT * FROM mf", scope_params),
+    ]
+
+
+def cleanup_statements():
+    return [(f"DROP TABLE IF EXISTS {name}", []) for name in (FACTS_TABLE, HOURS_TABLE)]
+
+
 def statements(scope, period, vendor):
-    """The SQL statements of a computation, each with its parameters, by name."""
+    """The statements reading the facts (``prepare_statements`` first), by name."""
     names = tables()
     condition, scope_params = scope.condition()
-    facts = _MISSION_FACTS.format(scope=condition, local=LOCAL_PREFIX, **names)
-    params = [period.start, period.end, *scope_params]
+    facts = f"WITH mf AS (SELECT * FROM {FACTS_TABLE})\n"
+    params = []
     ymd = DIALECTS[vendor]
     criteria = _criteria_codes()
     people = _PEOPLE.format(
@@ -488,7 +521,7 @@ def statements(scope, period, vendor):
                 start_month=period.start.year * 12 + period.start.month - 1,
                 **names,
             ),
-            [*params, *scope_params, _last_day(period.end)],
+            [*scope_params, _last_day(period.end)],
         ),
         "hours_cube": (facts + _HOURS_CUBE, params),
         "people": (facts + people, params),
@@ -507,25 +540,42 @@ def statements(scope, period, vendor):
     }
 
 
+# For this transaction only: compiling these short aggregates costs more than running them
+# (jit); the people's grouping fits in memory (work_mem, 4 MB by default, spilled to disk);
+# the rows are in memory, an index probe costs little more than a sequential read.
+POSTGRESQL_SETTINGS = ("jit = off", "work_mem = '64MB'", "random_page_cost = 1.1")
+
+
 def run_statements(scope, period, execute, vendor):
-    """Every result set, read by ``execute(sql, params) -> list of tuples``."""
-    return {
-        name: execute(sql, params)
-        for name, (sql, params) in statements(scope, period, vendor).items()
-    }
+    """Every result set, read by ``execute(sql, params) -> list of tuples`` (an empty list
+    for the statements that return no rows), on one connection."""
+    for sql, params in prepare_statements(scope, period, vendor):
+        execute(sql, params)
+    try:
+        return {
+            name: execute(sql, params)
+            for name, (sql, params) in statements(scope, period, vendor).items()
+        }
+    finally:
+        for sql, params in cleanup_statements():
+            execute(sql, params)
 
 
 def _django_execute(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else []
 
 
 def compute(scope=None, period=None, *, hours_per_etp=None):
     """Every indicator and breakdown of ``scope`` (national by default) over ``period``."""
     scope = scope or Scope.national()
     period = period or Period.everything()
-    results = run_statements(scope, period, _django_execute, connection.vendor)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            for setting in POSTGRESQL_SETTINGS:
+                _django_execute(f"SET LOCAL {setting}", [])
+        results = run_statements(scope, period, _django_execute, connection.vendor)
     return assemble(results, scope=scope, period=period, hours_per_etp=hours_per_etp)
 
 
