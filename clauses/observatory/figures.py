@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from clauses.accounts.models import Organisation
 from clauses.core.dates import last_day_of_month
@@ -229,6 +230,7 @@ class Figures:
     hours_per_etp: int
     values: dict = field(default_factory=dict)
     breakdowns: dict = field(default_factory=dict)
+    computed_at: datetime.datetime | None = None  # when read from the tracking data
 
     def __getitem__(self, code):
         return self.values[code]
@@ -576,7 +578,9 @@ def compute(scope=None, period=None, *, hours_per_etp=None):
             for setting in POSTGRESQL_SETTINGS:
                 _django_execute(f"SET LOCAL {setting}", [])
         results = run_statements(scope, period, _django_execute, connection.vendor)
-    return assemble(results, scope=scope, period=period, hours_per_etp=hours_per_etp)
+    figures = assemble(results, scope=scope, period=period, hours_per_etp=hours_per_etp)
+    figures.computed_at = timezone.now()
+    return figures
 
 
 # --- From result sets to figures ---------------------------------------------------------

@@ -1,16 +1,27 @@
 """Live figures for the pages, cached until the tracking data changes.
 
-Recomputing a national year takes a few tenths of a second; a dashboard shows two years
-(the changes on the previous year), a time series and a map. So the pages read
-``figures(scope, period)`` and ``series(scope)`` through the cache, under a key that holds
-the **tracking version**: a counter bumped by every audited write of procurement or
-insertion data (every service, import and generation writes an audit entry: see
-``apps.ObservatoryConfig.ready``). A write is seen at the next request; a change made
-without the audit log (the Django admin, a shell) is seen when the entry expires
-(``settings.OBSERVATORY_CACHE_SECONDS``, 0 = no cache, as in the tests).
+Recomputing a national year takes about a second; a dashboard shows two years (the changes
+on the previous year), a time series and a map. So the pages read ``figures(scope, period)``
+and ``series(scope)`` through the cache. Each entry remembers the **tracking version** it
+was computed at: a counter bumped by every audited write of procurement or insertion data
+(every service, import and generation writes an audit entry: see
+``apps.ObservatoryConfig.ready``).
+
+- A structure's figures (and a buyer's, an operation's, a contract's: small scopes, a few
+  milliseconds to recompute) are recomputed at the first request after a write: a
+  facilitator sees its own entries at once.
+- A territory's or the country's figures are served, after a write somewhere in it, for at
+  most ``settings.OBSERVATORY_STALE_SECONDS`` after they were computed: with ~370 structures
+  entering hours all day, the version changes every few seconds, and recomputing a national
+  year at every page would make every page pay it. The pages print when their figures were
+  computed (``Figures.computed_at``).
+
+A change made without the audit log (the Django admin, a shell) is seen when the entry
+expires (``settings.OBSERVATORY_CACHE_SECONDS``; 0 = no cache, as in the tests).
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,28 +50,45 @@ def bump(action):
             cache.set(VERSION_KEY, 1, timeout=None)
 
 
+# Scopes whose figures may be served a few minutes after a write (see the module's text).
+TERRITORY_KINDS = ("national", "region", "departement")
+
+
+def stale_minutes(scope):
+    """How long after a write ``scope``'s figures may still be served (0: at once)."""
+    if not settings.OBSERVATORY_CACHE_SECONDS or scope.kind not in TERRITORY_KINDS:
+        return 0
+    return max(1, round(settings.OBSERVATORY_STALE_SECONDS / 60))
+
+
 def _key(name, scope, period=None):
     parts = [name, scope.kind, ",".join(map(str, scope.ids)), str(settings.HOURS_PER_ETP)]
     if period is not None:
         parts += [period.start.isoformat(), period.end.isoformat()]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-    return f"observatory:{version()}:{digest}"
+    return "observatory:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-def _cached(key, compute):
+def _cached(key, scope, compute):
     seconds = settings.OBSERVATORY_CACHE_SECONDS
     if not seconds:
         return compute()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=seconds)
+    current = version()
+    entry = cache.get(key)
+    if entry is not None:
+        computed_version, computed_at, value = entry
+        if computed_version == current or (
+            scope.kind in TERRITORY_KINDS
+            and time.time() - computed_at < settings.OBSERVATORY_STALE_SECONDS
+        ):
+            return value
+    value = compute()
+    cache.set(key, (current, time.time(), value), timeout=seconds)
     return value
 
 
 def figures(scope, period):
     """``figures.compute(scope, period)``, cached."""
-    return _cached(_key("figures", scope, period), lambda: engine.compute(scope, period))
+    return _cached(_key("figures", scope, period), scope, lambda: engine.compute(scope, period))
 
 
 _SERIES = """
@@ -103,7 +131,7 @@ def _series(scope):
 
 def series(scope):
     """Hours, ETP and the share of ETP in works, year by year, for ``scope``, cached."""
-    return _cached(_key("series", scope), lambda: _series(scope))
+    return _cached(_key("series", scope), scope, lambda: _series(scope))
 
 
 def anru(scope):
@@ -111,5 +139,6 @@ def anru(scope):
     cached."""
     return _cached(
         _key("anru", scope),
+        scope,
         lambda: anru_progress(Lot.objects.filter(scope.contracts_q("contract__"))),
     )

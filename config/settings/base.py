@@ -257,6 +257,9 @@ HOURS_PER_ETP = int(os.environ.get("HOURS_PER_ETP", "1600"))
 # How long the observatory's pages keep figures that no audited write made stale
 # (clauses/observatory/live.py); 0 recomputes them at every request.
 OBSERVATORY_CACHE_SECONDS = int(os.environ.get("OBSERVATORY_CACHE_SECONDS", "600"))
+# How long a territory's or the country's figures are still served after a write somewhere in
+# it (a structure's own figures follow its writes at once).
+OBSERVATORY_STALE_SECONDS = int(os.environ.get("OBSERVATORY_STALE_SECONDS", "300"))
 # Smallest group of people a public figure may describe (DOMAIN.md § 5: 5 or 11 are usual).
 OBSERVATORY_MIN_CELL = int(os.environ.get("OBSERVATORY_MIN_CELL", "5"))
 # Plausibility ceiling of the hours one participant declares on one mission in one month.

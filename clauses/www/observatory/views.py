@@ -192,6 +192,7 @@ def dashboard(request):
                 "qpv_share": present.percent(anru.qpv_share_of_hours),
             },
             "etp_rule": registry.etp_rule(),
+            "stale_minutes": live.stale_minutes(choice.scope),
             "rules": {
                 "period": registry.PERIOD_RULE,
                 "territory": registry.TERRITORY_RULE,

@@ -150,6 +150,40 @@ def test_cached_figures_follow_an_audited_write(client, known, settings):  # noq
     assert figures_of(client.get(URL, {"annee": 2025}))["hours"] == Decimal(320)
 
 
+def test_national_figures_follow_a_write_within_the_stale_window(
+    client,
+    known,  # noqa: F811
+    settings,
+    monkeypatch,
+):
+    from clauses.observatory import live
+
+    settings.OBSERVATORY_CACHE_SECONDS = 600
+    settings.OBSERVATORY_STALE_SECONDS = 300
+    cache.clear()
+    now = [1_000_000.0]
+    monkeypatch.setattr(live.time, "time", lambda: now[0])
+    facilitator = MembershipFactory(organisation=known.org_a).user
+    login(client, national_admin=True)
+    national = {"annee": 2025, "echelle": "national"}
+    before = figures_of(client.get(URL, national))["hours"]
+    mission = Mission.objects.get(participant=known.paul)
+    insertion_services.declare_hours(
+        actor=facilitator, entries=[(mission, datetime.date(2025, 2, 1), Decimal(20))]
+    )
+    now[0] += 299
+    response = client.get(URL, national)
+    assert figures_of(response)["hours"] == before
+    assert "apparaissent dans les 5 minutes" in response.content.decode()
+    now[0] += 2
+    assert figures_of(client.get(URL, national))["hours"] == before + 20
+    # The structure's own figures followed the write at once.
+    client.force_login(facilitator)
+    response = client.get(URL, {"annee": 2025})
+    assert figures_of(response)["hours"] == Decimal(320)
+    assert "chaque saisie y apparaît aussitôt" in response.content.decode()
+
+
 def test_the_contract_list_has_a_structure_and_region_column_and_filter(client, known):  # noqa: F811
     login(client, national_admin=True)
     url = reverse("tracking:contract_list")
