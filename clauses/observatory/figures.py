@@ -369,9 +369,9 @@ SELECT COALESCE(SUM(hours), 0), COUNT(*), COUNT(DISTINCT contract_id),
 FROM mf
 """
 
-# Contracts with a clause running some day of the period (the rule of
-# progress.running_during: notified by its end, not ended before its start; an unknown
-# duration runs on), or with hours in it.
+# Contracts with a clause running some day of the period (notified by its end, not ended
+# before its start; an unknown duration runs on), or with hours in it: progress.active_in's
+# rule.
 _CONTRACTS = """
 SELECT COUNT(*) FROM {contract} c
 JOIN {organisation} o ON o.id = c.organisation_id

@@ -28,9 +28,10 @@ from django.core.cache import cache
 from django.db import connection
 
 from clauses.procurement.enums import ContractKind
-from clauses.procurement.models import Lot
+from clauses.procurement.models import Contract, Lot
 
 from . import figures as engine
+from .progress import active_in
 from .reports import anru_progress
 
 VERSION_KEY = "observatory:tracking-version"
@@ -134,11 +135,15 @@ def series(scope):
     return _cached(_key("series", scope), scope, lambda: _series(scope))
 
 
-def anru(scope):
-    """The ANRU charter's progress of the NPNRU lots of ``scope`` (``reports.anru_progress``),
-    cached."""
+def anru(scope, period):
+    """The ANRU charter's progress (``reports.anru_progress``: whole contracts, since they
+    began) of the NPNRU lots of ``scope`` whose contract is active in ``period``
+    (``progress.active_in``), cached."""
+    active = active_in(Contract.objects.all(), period).values("pk")
     return _cached(
-        _key("anru", scope),
+        _key("anru", scope, period),
         scope,
-        lambda: anru_progress(Lot.objects.filter(scope.contracts_q("contract__"))),
+        lambda: anru_progress(
+            Lot.objects.filter(scope.contracts_q("contract__"), contract__in=active)
+        ),
     )

@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
+from clauses.core.dates import last_day_of_month
 from clauses.insertion.models import HoursDeclaration, Mission
 from clauses.procurement.models import Clause, Contract, LotCompany, contract_end
 
@@ -138,24 +139,40 @@ def _with_end_month(contracts):
     return contracts.alias(end_month=end_month + Coalesce("duration_months", Value(0)))
 
 
-def _running_q(year):
-    """Notified by the end of ``year``, and not ended before it (a contract of unknown
-    duration runs until told otherwise); needs ``_with_end_month``."""
-    return Q(notification_date__lte=datetime.date(year, 12, 31)) & (
-        Q(duration_months__isnull=True) | Q(end_month__gte=year * 12)
+def _running_q(first_day, last_day):
+    """Notified by ``last_day``, and not ended before the month of ``first_day`` (a contract
+    of unknown duration runs until told otherwise); needs ``_with_end_month``."""
+    return Q(notification_date__lte=last_day) & (
+        Q(duration_months__isnull=True)
+        | Q(end_month__gte=first_day.year * 12 + first_day.month - 1)
     )
 
 
-def running_during(contracts, year):
-    """Contracts running some day of ``year``."""
-    return _with_end_month(contracts).filter(_running_q(year))
+def running_in(contracts, period):
+    """Contracts running some day of ``period`` (``figures.Period``: its months)."""
+    return _with_end_month(contracts).filter(
+        _running_q(period.start, last_day_of_month(period.end))
+    )
+
+
+def active_in(contracts, period):
+    """Contracts running some day of ``period`` or with hours in it: the contracts of a
+    period, as the figures count them (``figures._CONTRACTS`` says it in SQL)."""
+    with_hours = HoursDeclaration.objects.filter(month__range=(period.start, period.end))
+    return contracts.filter(
+        Q(pk__in=running_in(Contract.objects.all(), period).values("pk"))
+        | Q(pk__in=with_hours.values("mission__lot__contract_id"))
+    )
 
 
 def with_running(contracts, year):
     """``contracts`` with ``is_running``: whether each runs some day of ``year`` (the rule
-    of ``running_during``), for a page that needs running and ended contracts at once."""
+    of ``running_in``), for a page that needs running and ended contracts at once."""
     return _with_end_month(contracts).annotate(
-        is_running=ExpressionWrapper(_running_q(year), output_field=BooleanField())
+        is_running=ExpressionWrapper(
+            _running_q(datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+            output_field=BooleanField(),
+        )
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from clauses.observatory import progress
+from clauses.observatory.figures import Period
 from clauses.procurement.models import Buyer, Clause, Company, Contract, Lot, LotCompany
 from clauses.territories.models import Qpv
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -133,7 +134,7 @@ def test_hours_are_not_multiplied_by_lots_missions_or_months():
 )
 def test_running_during_a_year(notified, duration, running):
     contract = ContractFactory(notification_date=notified, duration_months=duration)
-    found = progress.running_during(Contract.objects.all(), 2026)
+    found = progress.running_in(Contract.objects.all(), Period.of_year(2026))
     assert (contract in found) is running
 
 

@@ -163,7 +163,7 @@ def dashboard(request):
     national = None
     if choice.scope.kind != "national":
         national = live.figures(Scope.national(), period)
-    anru = live.anru(choice.scope)
+    anru = live.anru(choice.scope, period)
     query = request.GET.copy()
     query.pop("format", None)
     return render(

@@ -15,8 +15,10 @@ from django.urls import reverse
 from clauses.insertion import services as insertion_services
 from clauses.insertion.models import Mission
 from clauses.observatory.figures import Period, Scope, compute
+from clauses.procurement.models import Clause
 from tests.factories import MembershipFactory
 from tests.observatory.conftest import known  # noqa: F401
+from tests.tracking.factories import ClauseFactory, ContractFactory, LotFactory, OperationFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("observatory:dashboard")
@@ -182,6 +184,31 @@ def test_national_figures_follow_a_write_within_the_stale_window(
     response = client.get(URL, {"annee": 2025})
     assert figures_of(response)["hours"] == Decimal(320)
     assert "chaque saisie y apparaît aussitôt" in response.content.decode()
+
+
+def test_the_anru_progress_counts_the_npnru_contracts_of_the_period(client, known):  # noqa: F811
+    operation = OperationFactory(organisation=known.org_a, anru_target_rate=Decimal("0.05"))
+    known.contract_a.operation = operation
+    known.contract_a.save()
+    Clause.objects.filter(lot__contract=known.contract_a).update(anru_target_hours=100)
+    # Another NPNRU contract of A's, over in 2020, without hours: not one of 2025's.
+    ended = ContractFactory(
+        organisation=known.org_a,
+        operation=operation,
+        notification_date=datetime.date(2019, 3, 1),
+        duration_months=12,
+    )
+    ClauseFactory(lot=LotFactory(contract=ended), anru_target_hours=50)
+    login(client, organisation=known.org_a)
+    anru = client.get(URL, {"annee": 2025}).context["anru"]
+    # Claire's 150 hours (QPV resident) of the lot's 380 since it began, for 100 targeted.
+    assert anru["lots"] == 1
+    assert anru["qpv_hours"] == "150"
+    assert anru["target_hours"] == "100"
+    # In 2024 the contract was not yet notified but has Paul's December hours.
+    assert client.get(URL, {"annee": 2024}).context["anru"]["lots"] == 1
+    page = client.get(URL, {"annee": 2025}).content.decode()
+    assert "Charte ANRU des opérations NPNRU" in page
 
 
 def test_the_contract_list_has_a_structure_and_region_column_and_filter(client, known):  # noqa: F811
