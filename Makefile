@@ -57,7 +57,7 @@ fix: install
 	$(BIN)/djlint --reformat clauses/templates
 
 # Benchmarks print ratios against a reference measured in the same run.
-# bench/registrations.py needs PostgreSQL (BENCH_DATABASE_URL, default on 127.0.0.1:5432).
+# bench/registrations.py and bench/observatory.py need PostgreSQL (BENCH_DATABASE_URL, default on 127.0.0.1:5432).
 bench: install
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/qpv_lookup.py
@@ -66,6 +66,7 @@ bench: install
 	$(PY) bench/recueil.py
 	$(PY) bench/import.py
 	$(PY) bench/seed.py
+	$(PY) bench/observatory.py
 
 clean:
 	rm -rf var/clauses.sqlite3* var/static
