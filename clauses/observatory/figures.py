@@ -38,7 +38,7 @@ from clauses.insertion.enums import AgeBand, OutcomeMoment, Sex
 from clauses.insertion.identity import LOCAL_PREFIX
 from clauses.insertion.models import Eligibility, HoursDeclaration, Mission, Outcome, Participant
 from clauses.procurement.enums import ContractKind, LegalBasis
-from clauses.procurement.models import Buyer, Clause, Company, Contract, Lot
+from clauses.procurement.models import Buyer, Clause, Company, Contract, Lot, Operation
 from clauses.territories.models import Departement, Region
 
 from . import registry
@@ -307,7 +307,7 @@ DIALECTS = {
 MONTH_NUMBER = {
     "sqlite": "(CAST(strftime('%%Y', {0}) AS INTEGER) * 12 "
     "+ CAST(strftime('%%m', {0}) AS INTEGER) - 1)",
-    "postgresql": "CAST(EXTRACT(YEAR FROM {0}) * 12 + EXTRACT(MONTH FROM {0}) - 1 AS INTEGER)",
+    "postgresql": "CAST(date_part('year', {0}) * 12 + date_part('month', {0}) - 1 AS INTEGER)",
     "duckdb": "CAST(EXTRACT(YEAR FROM {0}) * 12 + EXTRACT(MONTH FROM {0}) - 1 AS INTEGER)",
 }
 
@@ -323,6 +323,7 @@ def tables():
         "lot": Lot._meta.db_table,
         "clause": Clause._meta.db_table,
         "contract": Contract._meta.db_table,
+        "operation": Operation._meta.db_table,
         "buyer": Buyer._meta.db_table,
         "company": Company._meta.db_table,
         "organisation": Organisation._meta.db_table,
@@ -346,7 +347,7 @@ WITH mf AS (
         b.siret AS buyer_siret, co.kind AS company_kind, co.siret AS company_siret,
         c.organisation_id, o.departement_id, COALESCE(d.region_id, o.region_id) AS region_id,
         p.sex, CASE WHEN p.qpv_id IS NULL THEN 0 ELSE 1 END AS in_qpv, p.education_level,
-        p.prescriber, p.birth_date,
+        p.prescriber, p.birth_date, CASE WHEN op.is_npnru THEN 1 ELSE 0 END AS npnru,
         CASE WHEN p.person_key = '' THEN '{local}' || CAST(p.id AS VARCHAR(20))
             ELSE p.person_key END AS person_key
     FROM {mission_hours} mh
@@ -359,6 +360,7 @@ WITH mf AS (
     JOIN {participant} p ON p.id = m.participant_id
     LEFT JOIN {departement} d ON d.id = o.departement_id
     LEFT JOIN {clause} cl ON cl.lot_id = l.id
+    LEFT JOIN {operation} op ON op.id = c.operation_id
     WHERE {scope}
 )
 """
@@ -387,13 +389,25 @@ AND (
 )
 """
 
-_HOURS_CUBE = """
-SELECT contract_kind, legal_basis, modality, work_contract_type, buyer_kind, company_kind,
-    sex, in_qpv, SUM(hours), COUNT(*)
+# The hours' dimensions, then their hours and work contracts (``assemble`` reads them by
+# position: ``CUBE``).
+CUBE = (
+    "contract_kind",
+    "legal_basis",
+    "modality",
+    "work_contract_type",
+    "buyer_kind",
+    "company_kind",
+    "sex",
+    "in_qpv",
+    "npnru",
+)
+_HOURS_CUBE = f"""
+SELECT {", ".join(CUBE)}, SUM(hours), COUNT(*)
 FROM mf
-GROUP BY contract_kind, legal_basis, modality, work_contract_type, buyer_kind, company_kind,
-    sex, in_qpv
+GROUP BY {", ".join(CUBE)}
 """
+HOURS_AT, MISSIONS_AT = len(CUBE), len(CUBE) + 1
 
 # Each person once: the attributes of the participant record of their first mission with
 # hours in the period (the earliest start, then the oldest record), whether they have more
@@ -601,16 +615,21 @@ def assemble(results, *, scope, period, hours_per_etp=None):
     contracts = results["contracts"][0][0]
     hours = as_decimal(hours)
     figures = Figures(scope=scope, period=period, hours_per_etp=hours_per_etp)
-    cube = [(*row[:8], as_decimal(row[8]), int(row[9])) for row in results["hours_cube"]]
+    cube = [
+        (*row[:HOURS_AT], as_decimal(row[HOURS_AT]), int(row[MISSIONS_AT]))
+        for row in results["hours_cube"]
+    ]
+    at = {name: index for index, name in enumerate(CUBE)}
     people_rows = results["people"]
     participants = sum(int(row[5]) for row in people_rows)
 
     def hours_where(test):
-        return sum((row[8] for row in cube if test(row)), ZERO)
+        return sum((row[HOURS_AT] for row in cube if test(row)), ZERO)
 
     reserved = set(LegalBasis.reserved())
-    works_hours = hours_where(lambda row: row[0] == ContractKind.WORKS)
-    reserved_hours = hours_where(lambda row: row[1] in reserved)
+    works_hours = hours_where(lambda row: row[at["contract_kind"]] == ContractKind.WORKS)
+    reserved_hours = hours_where(lambda row: row[at["legal_basis"]] in reserved)
+    npnru_hours = hours_where(lambda row: int(row[at["npnru"]]) == 1)
     women = sum(int(row[5]) for row in people_rows if row[0] == Sex.FEMALE)
     men = sum(int(row[5]) for row in people_rows if row[0] == Sex.MALE)
     qpv = sum(int(row[5]) for row in people_rows if int(row[2]) == 1)
@@ -632,18 +651,24 @@ def assemble(results, *, scope, period, hours_per_etp=None):
         "share_participants_women": ratio(women, participants),
         "share_participants_men": ratio(men, participants),
         "share_participants_qpv": ratio(qpv, participants),
-        "share_hours_women": ratio(hours_where(lambda row: row[6] == Sex.FEMALE), hours),
-        "share_hours_qpv": ratio(hours_where(lambda row: int(row[7]) == 1), hours),
+        "share_hours_women": ratio(hours_where(lambda row: row[at["sex"]] == Sex.FEMALE), hours),
+        "share_hours_qpv": ratio(hours_where(lambda row: int(row[at["in_qpv"]]) == 1), hours),
+        "hours_npnru": npnru_hours,
+        "share_hours_qpv_npnru": ratio(
+            hours_where(lambda row: int(row[at["npnru"]]) == 1 and int(row[at["in_qpv"]]) == 1),
+            npnru_hours,
+        ),
     }
 
     hours_columns = {
-        "contract_kind": lambda row: row[0],
-        "reserved": lambda row: "reserve" if row[1] in reserved else "non_reserve",
-        "legal_basis": lambda row: row[1],
-        "modality": lambda row: row[2],
-        "work_contract_type": lambda row: row[3],
-        "buyer_kind": lambda row: row[4],
-        "company_kind": lambda row: row[5],
+        "contract_kind": lambda row: row[at["contract_kind"]],
+        "reserved": lambda row: "reserve" if row[at["legal_basis"]] in reserved else "non_reserve",
+        "legal_basis": lambda row: row[at["legal_basis"]],
+        "modality": lambda row: row[at["modality"]],
+        "work_contract_type": lambda row: row[at["work_contract_type"]],
+        "buyer_kind": lambda row: row[at["buyer_kind"]],
+        "company_kind": lambda row: row[at["company_kind"]],
+        "npnru": lambda row: "npnru" if int(row[at["npnru"]]) == 1 else "hors_npnru",
     }
     people_columns = {
         "sex": 0,
@@ -652,8 +677,8 @@ def assemble(results, *, scope, period, hours_per_etp=None):
         "education_level": 3,
         "prescriber": 4,
     }
-    hours_by_sex = _margin(cube, lambda row: row[6])
-    hours_by_qpv = _margin(cube, lambda row: "qpv" if int(row[7]) == 1 else "hors_qpv")
+    hours_by_sex = _margin(cube, lambda row: row[at["sex"]])
+    hours_by_qpv = _margin(cube, lambda row: "qpv" if int(row[at["in_qpv"]]) == 1 else "hors_qpv")
     for breakdown in BREAKDOWNS:
         code = breakdown.code
         if code in hours_columns:
@@ -725,8 +750,8 @@ def _margin(cube, key):
     margin = {}
     for row in cube:
         value = margin.setdefault(key(row), [ZERO, 0])
-        value[0] += row[8]
-        value[1] += row[9]
+        value[0] += row[HOURS_AT]
+        value[1] += row[MISSIONS_AT]
     return margin
 
 

@@ -138,12 +138,15 @@ def series(scope):
 def anru(scope, period):
     """The ANRU charter's progress (``reports.anru_progress``: whole contracts, since they
     began) of the NPNRU lots of ``scope`` whose contract is active in ``period``
-    (``progress.active_in``), cached."""
-    active = active_in(Contract.objects.all(), period).values("pk")
-    return _cached(
-        _key("anru", scope, period),
-        scope,
-        lambda: anru_progress(
-            Lot.objects.filter(scope.contracts_q("contract__"), contract__in=active)
-        ),
-    )
+    (``progress.active_in``), cached; None for a territory or the country, where it would
+    read every hour ever declared on a sixth of the contracts: their pages show the
+    period's NPNRU figures of the engine, and each project's progress is in its report."""
+    if scope.kind in TERRITORY_KINDS:
+        return None
+
+    def compute():
+        npnru = Contract.objects.filter(scope.contracts_q(), operation__is_npnru=True)
+        active = active_in(npnru, period).values("pk")
+        return anru_progress(Lot.objects.filter(contract__in=active))
+
+    return _cached(_key("anru", scope, period), scope, compute)

@@ -22,6 +22,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
@@ -157,11 +158,14 @@ def running_in(contracts, period):
 
 def active_in(contracts, period):
     """Contracts running some day of ``period`` or with hours in it: the contracts of a
-    period, as the figures count them (``figures._CONTRACTS`` says it in SQL)."""
-    with_hours = HoursDeclaration.objects.filter(month__range=(period.start, period.end))
-    return contracts.filter(
-        Q(pk__in=running_in(Contract.objects.all(), period).values("pk"))
-        | Q(pk__in=with_hours.values("mission__lot__contract_id"))
+    period, as the figures count them (``figures._CONTRACTS`` says it in SQL). Each of
+    ``contracts`` is tested on its own row and by an index lookup of its hours: cheap for a
+    few thousand contracts, not meant for all of them."""
+    with_hours = HoursDeclaration.objects.filter(
+        mission__lot__contract=OuterRef("pk"), month__range=(period.start, period.end)
+    )
+    return _with_end_month(contracts).filter(
+        _running_q(period.start, last_day_of_month(period.end)) | Exists(with_hours)
     )
 
 

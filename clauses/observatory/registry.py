@@ -37,10 +37,12 @@ HOURS, ETP, PEOPLE, MISSIONS, CONTRACTS, COMPANIES, BUYERS, STRUCTURES, SHARE = 
 )
 # Denominators of shares.
 OF_HOURS, OF_PEOPLE, OF_OUTCOMES = "hours", "people", "outcomes"
+OF_NPNRU_HOURS = "npnru_hours"
 DENOMINATOR_LABELS = {
     OF_HOURS: "part des heures (et donc des ETP)",
     OF_PEOPLE: "part des participants (personnes)",
     OF_OUTCOMES: "part des sorties constatées",
+    OF_NPNRU_HOURS: "part des heures des opérations NPNRU",
 }
 UNKNOWN = "inconnu"
 UNKNOWN_LABEL = "Non renseigné"
@@ -242,9 +244,26 @@ INDICATORS = [
         "share_hours_qpv",
         "Part des heures réalisées par des habitants des QPV",
         SHARE,
-        "Heures travaillées par des habitants des QPV divisées par l'ensemble des heures "
-        "(la mesure de la charte ANRU).",
+        "Heures travaillées par des habitants des QPV divisées par l'ensemble des heures.",
         OF_HOURS,
+    ),
+    Indicator(
+        "hours_npnru",
+        "Heures d'insertion sur les opérations NPNRU",
+        HOURS,
+        "Heures de la période sur les lots des marchés rattachés à une opération du Nouveau "
+        "programme national de renouvellement urbain (charte ANRU).",
+    ),
+    Indicator(
+        "share_hours_qpv_npnru",
+        "Part des heures des opérations NPNRU réalisées par des habitants des QPV",
+        SHARE,
+        "Heures de la période travaillées par des habitants des QPV sur les opérations NPNRU, "
+        "divisées par les heures de la période sur ces opérations. La charte ANRU fixe, elle, "
+        "5 % des heures travaillées sur les travaux financés (10 % en gestion urbaine de "
+        "proximité), insertion ou non : l'avancement de chaque projet face à cet objectif est "
+        "dans le bilan de son opération.",
+        OF_NPNRU_HOURS,
     ),
 ]
 INDICATOR = {indicator.code: indicator for indicator in INDICATORS}
@@ -275,6 +294,7 @@ GOALS = [
 ]
 
 RESERVED_CHOICES = (("reserve", "Marchés réservés"), ("non_reserve", "Marchés non réservés"))
+NPNRU_CHOICES = (("npnru", "Opérations NPNRU"), ("hors_npnru", "Hors opérations NPNRU"))
 QPV_CHOICES = (("qpv", "Habitant d'un QPV"), ("hors_qpv", "Hors QPV"))
 NO_CLAUSE = (("", "Sans clause enregistrée"),)
 
@@ -378,6 +398,13 @@ BREAKDOWNS = [
         "Heures par type d'entreprise employant le participant (entreprise classique, SIAE, "
         "GEIQ, EA, ESAT).",
         tuple(CompanyKind.choices),
+    ),
+    Breakdown(
+        "npnru",
+        "Opérations de renouvellement urbain (NPNRU)",
+        OF_HOURS,
+        "Heures des lots des marchés rattachés à une opération NPNRU, et des autres.",
+        NPNRU_CHOICES,
     ),
     Breakdown(
         "outcome_exit",

@@ -6,6 +6,7 @@ import pytest
 
 from clauses.observatory import registry
 from clauses.observatory.figures import Period, Scope, compute
+from tests.tracking.factories import OperationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,23 @@ def test_territories_carry_their_shares_for_the_maps(known):
     assert regions["11"].shares["share_etp_works"] == Decimal("0.8824")  # 300 of 340 hours
     assert regions["11"].shares["share_etp_reserved"] == Decimal("0.1176")
     assert regions["75"].shares["share_participants_qpv"] == Decimal(0)
+
+
+def test_npnru_operations(known):
+    # A's works contract belongs to an NPNRU operation: Claire's 150 hours (QPV resident) and
+    # Paul's 150 of 2025; B's and C's 100 hours are outside.
+    known.contract_a.operation = OperationFactory(organisation=known.org_a, is_npnru=True)
+    known.contract_a.save()
+    figures = compute(Scope.national(), YEAR)
+    assert figures["hours_npnru"] == Decimal(300)
+    assert figures["share_hours_qpv_npnru"] == Decimal("0.5")
+    npnru = rows(figures, "npnru")
+    assert (npnru["npnru"].hours, npnru["hors_npnru"].hours) == (Decimal(300), Decimal(100))
+    assert npnru["npnru"].share == Decimal("0.75")
+    assert registry.INDICATOR["share_hours_qpv_npnru"].denominator == registry.OF_NPNRU_HOURS
+    # An operation that is not NPNRU counts outside.
+    known.contract_a.operation.is_npnru = False
+    known.contract_a.operation.save()
+    figures = compute(Scope.national(), YEAR)
+    assert figures["hours_npnru"] == 0
+    assert figures["share_hours_qpv_npnru"] is None

@@ -117,6 +117,29 @@ def _chart(breakdown, data):
     )
 
 
+def anru(figures, progress):
+    """The ANRU block: the period's hours on NPNRU operations (every scope) and, for a
+    structure or smaller, the charter's progress of those contracts since they began
+    (``live.anru``); None when the scope has neither."""
+    if not figures["hours_npnru"] and progress is None:
+        return None
+    npnru = next(row for row in figures.breakdowns["npnru"].rows if row.code == "npnru")
+    return {
+        "hours": number(figures["hours_npnru"]),
+        "share_of_hours": percent(npnru.share),
+        "qpv_share": percent(figures["share_hours_qpv_npnru"]),
+        "progress": progress
+        and {
+            "lots": progress.lots,
+            "without_target": progress.lots_without_target,
+            "qpv_hours": number(progress.qpv_hours),
+            "target_hours": number(progress.target_hours),
+            "progress": percent(progress.progress),
+            "qpv_share": percent(progress.qpv_share_of_hours),
+        },
+    }
+
+
 def series_chart(series):
     if not series:
         return None

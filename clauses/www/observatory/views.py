@@ -182,15 +182,7 @@ def dashboard(request):
             "map": _map(choice, figures, data, keys),
             "series": _series_rows(series),
             "series_chart": present.series_chart(series),
-            "anru": anru
-            and {
-                "lots": anru.lots,
-                "without_target": anru.lots_without_target,
-                "qpv_hours": present.number(anru.qpv_hours),
-                "target_hours": present.number(anru.target_hours),
-                "progress": present.percent(anru.progress),
-                "qpv_share": present.percent(anru.qpv_share_of_hours),
-            },
+            "anru": present.anru(figures, anru),
             "etp_rule": registry.etp_rule(),
             "stale_minutes": live.stale_minutes(choice.scope),
             "rules": {

@@ -201,14 +201,27 @@ def test_the_anru_progress_counts_the_npnru_contracts_of_the_period(client, know
     ClauseFactory(lot=LotFactory(contract=ended), anru_target_hours=50)
     login(client, organisation=known.org_a)
     anru = client.get(URL, {"annee": 2025}).context["anru"]
-    # Claire's 150 hours (QPV resident) of the lot's 380 since it began, for 100 targeted.
-    assert anru["lots"] == 1
-    assert anru["qpv_hours"] == "150"
-    assert anru["target_hours"] == "100"
+    # 2025: the lot's 300 hours, all of A's, half of them Claire's (QPV resident).
+    assert (anru["hours"], anru["share_of_hours"], anru["qpv_share"]) == (
+        "300",
+        "100\xa0%",
+        "50\xa0%",
+    )
+    # Since it began: Claire's 150 hours of the lot's 380, for 100 targeted.
+    progress = anru["progress"]
+    assert progress["lots"] == 1
+    assert progress["qpv_hours"] == "150"
+    assert progress["target_hours"] == "100"
     # In 2024 the contract was not yet notified but has Paul's December hours.
-    assert client.get(URL, {"annee": 2024}).context["anru"]["lots"] == 1
+    assert client.get(URL, {"annee": 2024}).context["anru"]["progress"]["lots"] == 1
     page = client.get(URL, {"annee": 2025}).content.decode()
     assert "Charte ANRU des opérations NPNRU" in page
+    # The country: the period's figures, each project's progress left to its report.
+    login(client, national_admin=True)
+    response = client.get(URL, {"annee": 2025, "echelle": "national"})
+    anru = response.context["anru"]
+    assert (anru["hours"], anru["share_of_hours"], anru["progress"]) == ("300", "75\xa0%", None)
+    assert "figure dans le bilan de son opération" in response.content.decode()
 
 
 def test_the_contract_list_has_a_structure_and_region_column_and_filter(client, known):  # noqa: F811
