@@ -35,6 +35,7 @@ process), each against a reference in the same run:
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -449,6 +450,43 @@ def national_admin():
     return user
 
 
+@contextlib.contextmanager
+def cold_parts():
+    """{part: seconds} of what a request computes when the cache is empty: each period's
+    figures (the year, then the previous one), the yearly series, the ANRU progress."""
+    from clauses.observatory import live
+
+    spent = {}
+    originals = {
+        "compute": live.engine.compute,
+        "_series": live._series,
+        "anru_progress": live.anru_progress,
+    }
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                label = name
+                if name == "compute":
+                    label = f"figures {args[1].label}"
+                spent[label] = spent.get(label, 0) + time.perf_counter() - started
+
+        return wrapper
+
+    live.engine.compute = timed("compute", originals["compute"])
+    live._series = timed("series", originals["_series"])
+    live.anru_progress = timed("anru", originals["anru_progress"])
+    try:
+        yield spent
+    finally:
+        live.engine.compute = originals["compute"]
+        live._series = originals["_series"]
+        live.anru_progress = originals["anru_progress"]
+
+
 def measure_dashboard(year, runs, result):
     """The page and its reference, interleaved: each run times one then the other, so that
     a load from elsewhere on the machine weighs on both."""
@@ -479,12 +517,14 @@ def measure_dashboard(year, runs, result):
             raise RuntimeError(f"{url} : réponse {response.status_code}")
         return response
 
-    sums, first, warm = [], [], []
+    sums, first, warm, parts = [], [], [], []
     try:
         for _ in range(3):
             cache.clear()
-            seconds, response = time_it(get)
+            with cold_parts() as spent:
+                seconds, response = time_it(get)
             first.append(seconds)
+            parts.append(spent)
             sums.append(time_it(bare_sum)[0])
         context = response.context or {}
         shown = getattr(context.get("period"), "year", None)
@@ -503,6 +543,7 @@ def measure_dashboard(year, runs, result):
         "firsts": first,
         "warm": median(warm),
         "year_shown": shown,
+        "parts": {name: median([p.get(name, 0) for p in parts]) for name in parts[0]},
     }
 
 
@@ -711,6 +752,8 @@ def report(label, r, year):
     else:
         line("page, à chaud (médiane)", d["warm"], r["sum_reference"], DASHBOARD_TARGET)
         line("page, 1re requête après cache.clear() (médiane de 3)", d["first"], r["sum_reference"])
+        for name, seconds in d.get("parts", {}).items():
+            line(f"  dont {name}", seconds, r["sum_reference"])
         if d["year_shown"] not in (None, year):
             print(f"  attention : la page montre l'année {d['year_shown']}")
 
