@@ -35,6 +35,25 @@ HOURS, ETP, PEOPLE, MISSIONS, CONTRACTS, COMPANIES, BUYERS, STRUCTURES, SHARE = 
     "structures",
     "part",
 )
+# A unit after 0 or 1 (« 1 structure »).
+SINGULAR_UNITS = {
+    HOURS: "heure",
+    PEOPLE: "personne",
+    MISSIONS: "contrat de travail",
+    CONTRACTS: "marché",
+    COMPANIES: "entreprise",
+    BUYERS: "acheteur",
+    STRUCTURES: "structure",
+}
+
+
+def unit_of(unit, value):
+    """``unit`` as it reads after ``value``: singular for 0 and 1, as French has it."""
+    if value is not None and abs(value) < 2:
+        return SINGULAR_UNITS.get(unit, unit)
+    return unit
+
+
 # Denominators of shares.
 OF_HOURS, OF_PEOPLE, OF_OUTCOMES = "hours", "people", "outcomes"
 OF_NPNRU_HOURS = "npnru_hours"

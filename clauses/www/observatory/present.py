@@ -65,7 +65,7 @@ def headline(figures, previous=None, codes=registry.HEADLINE):
                 code=code,
                 label=indicator.label,
                 value=value_text(code, figures[code]),
-                unit="" if indicator.is_share else indicator.unit,
+                unit="" if indicator.is_share else registry.unit_of(indicator.unit, figures[code]),
                 denominator=indicator.denominator_label,
                 change=change_text(code, figures[code], previous[code]) if previous else None,
                 definition=indicator.definition,

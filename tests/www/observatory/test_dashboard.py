@@ -45,6 +45,8 @@ def test_a_facilitator_reads_its_structure(client, known):  # noqa: F811
     assert "PLIE A" in content
     assert "part des participants (personnes)" in content
     assert "1 ETP = 1\u202f600 heures" in content
+    units = {card.code: card.unit for card in response.context["cards"]}
+    assert (units["organisations"], units["participants"]) == ("structure", "personnes")
 
 
 def test_a_facilitator_cannot_read_another_structure(client, known):  # noqa: F811
