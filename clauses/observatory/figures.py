@@ -123,6 +123,20 @@ class Scope:
         }[self.kind]
         return Q(**{f"{prefix}{lookup}__in": self.ids})
 
+    def facts_condition(self):
+        """The scope as a condition on the facts' own columns (the frozen facts of the
+        published figures carry their territory), with its parameters."""
+        if self.kind == "national":
+            return "1 = 1", []
+        column = {
+            "region": "region_id",
+            "departement": "departement_id",
+            "organisation": "organisation_id",
+        }.get(self.kind)
+        if column is None:
+            raise ValueError(f"Pas de chiffres publiés à l'échelle « {self.kind} ».")
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", list(self.ids)
+
     def condition(self):
         """The SQL condition (over the aliases of ``_MISSION_FACTS``) and its parameters."""
         if self.kind == "national":
@@ -347,9 +361,20 @@ WITH mf AS (
         b.siret AS buyer_siret, co.kind AS company_kind, co.siret AS company_siret,
         c.organisation_id, o.departement_id, COALESCE(d.region_id, o.region_id) AS region_id,
         p.sex, CASE WHEN p.qpv_id IS NULL THEN 0 ELSE 1 END AS in_qpv, p.education_level,
-        p.prescriber, p.birth_date, CASE WHEN op.is_npnru THEN 1 ELSE 0 END AS npnru,
+        p.prescriber, CASE WHEN op.is_npnru THEN 1 ELSE 0 END AS npnru,
         CASE WHEN p.person_key = '' THEN '{local}' || CAST(p.id AS VARCHAR(20))
-            ELSE p.person_key END AS person_key
+            ELSE p.person_key END AS person_key,
+        -- The person's age band at the start of this mission (the one taken for them is the
+        -- first of the period), their criteria as bits (a person with two criteria counts in
+        -- both lines, once), the mission's outcomes: so that the facts alone describe people
+        -- (the figures frozen for publication are these rows, without birth dates).
+        CASE WHEN p.birth_date IS NULL THEN '{unknown}'
+            WHEN {start_ymd} - {birth_ymd} < 260000 THEN '{under_26}'
+            WHEN {start_ymd} - {birth_ymd} < 500000 THEN '{from_26}'
+            ELSE '{over_50}' END AS age_band,
+        (SELECT SUM(DISTINCT CASE {criteria_bits} ELSE 0 END)
+            FROM {eligibility} e WHERE e.participant_id = p.id) AS criteria_mask,
+        ox.kind AS outcome_exit, os.kind AS outcome_six_months
     FROM {mission_hours} mh
     JOIN {mission} m ON m.id = mh.mission_id
     JOIN {lot} l ON l.id = m.lot_id
@@ -361,6 +386,8 @@ WITH mf AS (
     LEFT JOIN {departement} d ON d.id = o.departement_id
     LEFT JOIN {clause} cl ON cl.lot_id = l.id
     LEFT JOIN {operation} op ON op.id = c.operation_id
+    LEFT JOIN {outcome} ox ON ox.mission_id = m.id AND ox.moment = '{exit}'
+    LEFT JOIN {outcome} os ON os.mission_id = m.id AND os.moment = '{six_months}'
     WHERE {scope}
 )
 """
@@ -411,32 +438,21 @@ HOURS_AT, MISSIONS_AT = len(CUBE), len(CUBE) + 1
 
 # Each person once: the attributes of the participant record of their first mission with
 # hours in the period (the earliest start, then the oldest record), whether they have more
-# than one record (followed by several structures), their criteria as bits.
+# than one record (followed by several structures).
 _PEOPLE = """
 , ranked AS (
-    SELECT participant_id, person_key, sex, in_qpv, education_level, prescriber, birth_date,
-        start_date AS first_start,
+    SELECT person_key, sex, in_qpv, education_level, prescriber, age_band, criteria_mask,
         ROW_NUMBER() OVER (PARTITION BY person_key ORDER BY start_date, participant_id)
             AS position,
         CASE WHEN MIN(participant_id) OVER (PARTITION BY person_key)
             < MAX(participant_id) OVER (PARTITION BY person_key) THEN 1 ELSE 0 END AS several
     FROM mf
-), people AS MATERIALIZED (
-    SELECT r.*, (
-            SELECT SUM(DISTINCT CASE {criteria_bits} ELSE 0 END)
-            FROM {eligibility} e WHERE e.participant_id = r.participant_id
-        ) AS criteria_mask, CASE
-        WHEN r.birth_date IS NULL THEN '{unknown}'
-        WHEN {first_ymd} - {birth_ymd} < 260000 THEN '{under_26}'
-        WHEN {first_ymd} - {birth_ymd} < 500000 THEN '{from_26}'
-        ELSE '{over_50}' END AS age_band
-    FROM ranked r
-    WHERE r.position = 1
 )
 SELECT pe.sex, pe.age_band, pe.in_qpv, pe.education_level, pe.prescriber, COUNT(*),
     SUM(pe.several), SUM(CASE WHEN pe.person_key LIKE '{local}%%' THEN 1 ELSE 0 END),
     {criteria_sums}
-FROM people pe
+FROM ranked pe
+WHERE pe.position = 1
 GROUP BY pe.sex, pe.age_band, pe.in_qpv, pe.education_level, pe.prescriber
 """
 
@@ -456,10 +472,11 @@ FROM mf GROUP BY region_id
 """
 
 _OUTCOMES = """
-SELECT oc.moment, oc.kind, COUNT(*)
-FROM mf
-JOIN {outcome} oc ON oc.mission_id = mf.mission_id
-GROUP BY oc.moment, oc.kind
+SELECT '{exit}', outcome_exit, COUNT(*) FROM mf WHERE outcome_exit IS NOT NULL
+GROUP BY outcome_exit
+UNION ALL
+SELECT '{six_months}', outcome_six_months, COUNT(*) FROM mf WHERE outcome_six_months IS NOT NULL
+GROUP BY outcome_six_months
 """
 
 
@@ -481,8 +498,23 @@ def prepare_statements(scope, period, vendor):
     the planner joins those missions to their dimensions by index, whatever the size of
     the database), then the facts."""
     condition, scope_params = scope.condition()
+    ymd = DIALECTS[vendor]
     facts = _MISSION_FACTS.format(
-        scope=condition, local=LOCAL_PREFIX, mission_hours=HOURS_TABLE, **tables()
+        scope=condition,
+        local=LOCAL_PREFIX,
+        mission_hours=HOURS_TABLE,
+        start_ymd=ymd.format("m.start_date"),
+        birth_ymd=ymd.format("p.birth_date"),
+        unknown=UNKNOWN,
+        under_26=AgeBand.UNDER_26,
+        from_26=AgeBand.FROM_26_TO_49,
+        over_50=AgeBand.OVER_50,
+        criteria_bits=" ".join(
+            f"WHEN e.criterion = '{code}' THEN {1 << i}" for i, code in enumerate(_criteria_codes())
+        ),
+        exit=OutcomeMoment.EXIT,
+        six_months=OutcomeMoment.SIX_MONTHS,
+        **tables(),
     )
     return [
         *cleanup_statements(),
@@ -499,34 +531,22 @@ def cleanup_statements():
     return [(f"DROP TABLE IF EXISTS {name}", []) for name in (FACTS_TABLE, HOURS_TABLE)]
 
 
-def statements(scope, period, vendor):
-    """The statements reading the facts (``prepare_statements`` first), by name."""
+def statements(scope, period, vendor, *, facts=None):
+    """The statements reading the facts, by name: by default the temporary table of
+    ``prepare_statements`` (run first); ``facts``, an SQL query of facts rows and its
+    parameters, reads others (the published figures' frozen facts)."""
     names = tables()
     condition, scope_params = scope.condition()
-    facts = f"WITH mf AS (SELECT * FROM {FACTS_TABLE})\n"
-    params = []
-    ymd = DIALECTS[vendor]
-    criteria = _criteria_codes()
+    source, params = facts or (f"SELECT * FROM {FACTS_TABLE}", [])
+    facts = f"WITH mf AS ({source})\n"
+    params = list(params)
     people = _PEOPLE.format(
-        # One bit per criterion, read by an indexed lookup per person: a person with two
-        # criteria counts in both lines, once.
-        criteria_bits=" ".join(
-            f"WHEN e.criterion = '{code}' THEN {1 << i}" for i, code in enumerate(criteria)
-        ),
         criteria_sums=", ".join(
             f"SUM(CASE WHEN (COALESCE(pe.criteria_mask, 0) & {1 << i}) > 0 THEN 1 ELSE 0 END)"
-            for i in range(len(criteria))
+            for i in range(len(_criteria_codes()))
         ),
-        first_ymd=ymd.format("pe_first"),
-        birth_ymd=ymd.format("pe_birth"),
-        unknown=UNKNOWN,
-        under_26=AgeBand.UNDER_26,
-        from_26=AgeBand.FROM_26_TO_49,
-        over_50=AgeBand.OVER_50,
         local=LOCAL_PREFIX,
-        **names,
     )
-    people = people.replace("pe_first", "r.first_start").replace("pe_birth", "r.birth_date")
     return {
         "counts": (facts + _COUNTS, params),
         "contracts": (
@@ -537,7 +557,7 @@ def statements(scope, period, vendor):
                 start_month=period.start.year * 12 + period.start.month - 1,
                 **names,
             ),
-            [*scope_params, _last_day(period.end)],
+            [*params, *scope_params, _last_day(period.end)],
         ),
         "hours_cube": (facts + _HOURS_CUBE, params),
         "people": (facts + people, params),
@@ -552,7 +572,10 @@ def statements(scope, period, vendor):
             ),
             params,
         ),
-        "outcomes": (facts + _OUTCOMES.format(**names), params),
+        "outcomes": (
+            facts + _OUTCOMES.format(exit=OutcomeMoment.EXIT, six_months=OutcomeMoment.SIX_MONTHS),
+            params,
+        ),
     }
 
 
