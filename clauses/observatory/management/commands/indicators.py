@@ -1,4 +1,5 @@
-"""The indicators of a year and a scope, from the live tracking data, as JSON or text."""
+"""The indicators of a year and a scope, from the live tracking data (or the published
+figures: ``--published``), as JSON or text."""
 
 import json
 
@@ -6,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clauses.insertion.transfer.cli import find_organisation
 from clauses.observatory import registry
+from clauses.observatory.campaigns import published_figures
 from clauses.observatory.documentation import markdown
 from clauses.observatory.figures import Period, Scope, compute
 from clauses.procurement.calculator import format_number, format_percent
@@ -28,6 +30,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["json", "text"], default="text")
         parser.add_argument(
+            "--published",
+            action="store_true",
+            help="Les chiffres publiés de l'année (campagne de consolidation) plutôt que le suivi",
+        )
+        parser.add_argument(
             "--docs", action="store_true", help="Écrit docs/indicators.md depuis le registre"
         )
 
@@ -40,7 +47,15 @@ class Command(BaseCommand):
             raise CommandError("Indiquez l'année : --year 2020.")
         if not 1990 <= year <= 2100:
             raise CommandError(f"Année invalide : {year} (attendu : entre 1990 et 2100).")
-        figures = compute(self._scope(options), Period.of_year(year))
+        if options["published"]:
+            figures = published_figures(self._scope(options), year)
+            if figures is None:
+                raise CommandError(
+                    f"L'année {year} n'est pas publiée (manage.py consolidate --year {year} "
+                    "--from-tracking --publish)."
+                )
+        else:
+            figures = compute(self._scope(options), Period.of_year(year))
         if options["format"] == "json":
             self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2))
         else:
