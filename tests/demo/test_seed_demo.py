@@ -131,3 +131,22 @@ def test_seed_demo_names_missing_territories(db):
 
     with pytest.raises(CommandError, match="76"):
         seed_demo()
+
+
+def test_seed_demo_publishes_its_completed_years(territories):
+    from django.utils import timezone
+
+    from clauses.observatory.campaigns import published_figures
+    from clauses.observatory.figures import Period, Scope, compute
+    from clauses.observatory.models import Campaign
+
+    seed_demo()
+    last_year = timezone.localdate().year - 1
+    published = Campaign.objects.filter(published_at__isnull=False).values_list("year", flat=True)
+    assert last_year in published
+    assert timezone.localdate().year not in published
+    figures = published_figures(Scope.national(), last_year)
+    assert figures["hours"] > 0
+    assert figures.as_dict() == compute(Scope.national(), Period.of_year(last_year)).as_dict()
+    seed_demo()  # idempotent: the published years stay as they were
+    assert Campaign.objects.filter(year=last_year).count() == 1

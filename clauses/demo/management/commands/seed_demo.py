@@ -18,6 +18,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from clauses.demo import services, tracking_national
+from clauses.observatory.demo import seed_published_years
 from clauses.practices.demo import seed_practices
 from clauses.survey.demo import seed_survey
 from clauses.territories.models import Region
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         self.print_summary(result)
         seed_survey(self.stdout)
         seed_practices(self.stdout)
+        seed_published_years(self.stdout)
         self.print_logins(result.memberships)
 
     def handle_national(self, *, year, seed, fraction):
