@@ -32,6 +32,8 @@ process), each against a reference in the same run:
   and warm (median of ``--runs``), against a bare ``HoursDeclaration.objects.filter(
   month__year=<year>).aggregate(Sum("hours"))`` (warm median). Target: at most 10x warm;
   and with every year in the database at most 1.2x its time with one year.
+- freezing the year's whole consolidation campaign (every structure submits from its
+  tracking data; rolled back), against the engine's warm recompute of the same year.
 """
 
 import argparse
@@ -450,6 +452,42 @@ def national_admin():
     return user
 
 
+def measure_freeze(year, result):
+    """Freezing the whole campaign of ``year`` (every structure with hours submits from its
+    tracking data: facts copied, totals and contracts counted, transitions logged), in a
+    transaction rolled back each time (median of 3), against the engine's warm recompute of
+    the same year measured above."""
+    from django.db import transaction
+
+    from clauses.insertion.models import HoursDeclaration
+    from clauses.observatory import campaigns
+    from clauses.observatory.models import Campaign, Submission
+
+    def freeze():
+        with transaction.atomic():
+            # A campaign already run on this database (consolidate) starts again here.
+            Submission.objects.filter(campaign__year=year).delete()
+            Campaign.objects.filter(year=year).delete()
+            campaign = campaigns.open_campaign(
+                actor="bench", year=year, **campaigns.default_dates(year)
+            )
+            structures = campaigns.expected_structures(campaign).filter(
+                pk__in=HoursDeclaration.objects.filter(month__year=year).values(
+                    "mission__lot__contract__organisation"
+                )
+            )
+            started = time.perf_counter()
+            submitted = campaigns.submit_from_tracking(
+                actor="bench", campaign=campaign, organisations=list(structures)
+            )
+            seconds = time.perf_counter() - started
+            transaction.set_rollback(True)
+        return seconds, len(submitted)
+
+    runs = [freeze() for _ in range(3)]
+    result["freeze"] = {"seconds": median([r[0] for r in runs]), "structures": runs[0][1]}
+
+
 @contextlib.contextmanager
 def cold_parts():
     """{part: seconds} of what a request computes when the cache is empty: each period's
@@ -635,6 +673,7 @@ def child_measure(url, year, runs, out, with_explain):
             result["pg_settings"] = dict(cursor.fetchall())
 
     measure_dashboard(year, runs, result)
+    measure_freeze(year, result)
     result["load_after"] = os.getloadavg()[0]
     Path(out).write_text(json.dumps(result, indent=1, default=str))
     return 0
@@ -742,6 +781,15 @@ def report(label, r, year):
                 f"    {node['own_ms']:8.0f} ms propres  {node['node']}{times} "
                 f"({fmt_int(int(node['rows']))} lignes{workers})"
             )
+    f = r.get("freeze")
+    if f:
+        print(f"  Campagne {year} figée ({f['structures']} structures déposant leur suivi)")
+        line(
+            "référence : le moteur sur l'année (à chaud, ci-dessus)",
+            r["engine_warm"],
+            r["engine_warm"],
+        )
+        line("figer toutes les déclarations (médiane de 3)", f["seconds"], r["engine_warm"])
     print(f"  Tableau de bord de l'administrateur national (?annee={year})")
     line("référence : SUM(hours) de l'année (ORM, à chaud)", r["sum_reference"], r["sum_reference"])
     d = r.get("dashboard")
