@@ -21,4 +21,5 @@ AUDIT_ACTIONS = {
     "observatory.campaign_opened": "Campagne de consolidation ouverte",
     "observatory.submission_changed": "Déclaration annuelle : changement d'état",
     "observatory.campaign_published": "Année publiée",
+    "observatory.reminders_sent": "Campagne : structures relancées",
 }
