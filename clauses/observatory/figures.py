@@ -438,10 +438,12 @@ HOURS_AT, MISSIONS_AT = len(CUBE), len(CUBE) + 1
 
 # Each person once: the attributes of the participant record of their first mission with
 # hours in the period (the earliest start, then the oldest record), whether they have more
-# than one record (followed by several structures).
+# than one record (followed by several structures), all their hours of the period (a people
+# breakdown's hours are those of the people counted in each of its lines).
 _PEOPLE = """
 , ranked AS (
     SELECT person_key, sex, in_qpv, education_level, prescriber, age_band, criteria_mask,
+        SUM(hours) OVER (PARTITION BY person_key) AS person_hours,
         ROW_NUMBER() OVER (PARTITION BY person_key ORDER BY start_date, participant_id)
             AS position,
         CASE WHEN MIN(participant_id) OVER (PARTITION BY person_key)
@@ -450,7 +452,7 @@ _PEOPLE = """
 )
 SELECT pe.sex, pe.age_band, pe.in_qpv, pe.education_level, pe.prescriber, COUNT(*),
     SUM(pe.several), SUM(CASE WHEN pe.person_key LIKE '{local}%%' THEN 1 ELSE 0 END),
-    {criteria_sums}
+    {criteria_sums}, SUM(pe.person_hours)
 FROM ranked pe
 WHERE pe.position = 1
 GROUP BY pe.sex, pe.age_band, pe.in_qpv, pe.education_level, pe.prescriber
@@ -470,6 +472,23 @@ UNION ALL
 SELECT 'region', region_id, {columns}
 FROM mf GROUP BY region_id
 """
+
+# The people of each line of the hours breakdowns (a person with hours in two lines counts
+# in both).
+HOURS_PEOPLE = {
+    "contract_kind": "contract_kind",
+    "reserved": "CASE WHEN legal_basis IN ({reserved}) THEN 'reserve' ELSE 'non_reserve' END",
+    "legal_basis": "legal_basis",
+    "modality": "modality",
+    "work_contract_type": "work_contract_type",
+    "buyer_kind": "buyer_kind",
+    "company_kind": "company_kind",
+    "npnru": "CASE WHEN npnru = 1 THEN 'npnru' ELSE 'hors_npnru' END",
+}
+_HOURS_PEOPLE = "\nUNION ALL\n".join(
+    f"SELECT '{code}', {expression}, COUNT(DISTINCT person_key) FROM mf GROUP BY {expression}"
+    for code, expression in HOURS_PEOPLE.items()
+)
 
 _OUTCOMES = """
 SELECT '{exit}', outcome_exit, COUNT(*) FROM mf WHERE outcome_exit IS NOT NULL
@@ -561,6 +580,13 @@ def statements(scope, period, vendor, *, facts=None):
         ),
         "hours_cube": (facts + _HOURS_CUBE, params),
         "people": (facts + people, params),
+        "hours_people": (
+            facts
+            + _HOURS_PEOPLE.format(
+                reserved=", ".join(f"'{code}'" for code in LegalBasis.reserved())
+            ),
+            params,
+        ),
         "territories": (
             facts
             + _TERRITORIES.format(
@@ -653,6 +679,11 @@ def assemble(results, *, scope, period, hours_per_etp=None):
     works_hours = hours_where(lambda row: row[at["contract_kind"]] == ContractKind.WORKS)
     reserved_hours = hours_where(lambda row: row[at["legal_basis"]] in reserved)
     npnru_hours = hours_where(lambda row: int(row[at["npnru"]]) == 1)
+    person_hours_at = 8 + len(_criteria_codes())
+
+    def people_hours(test):
+        return sum((as_decimal(row[person_hours_at]) for row in people_rows if test(row)), ZERO)
+
     women = sum(int(row[5]) for row in people_rows if row[0] == Sex.FEMALE)
     men = sum(int(row[5]) for row in people_rows if row[0] == Sex.MALE)
     qpv = sum(int(row[5]) for row in people_rows if int(row[2]) == 1)
@@ -674,8 +705,8 @@ def assemble(results, *, scope, period, hours_per_etp=None):
         "share_participants_women": ratio(women, participants),
         "share_participants_men": ratio(men, participants),
         "share_participants_qpv": ratio(qpv, participants),
-        "share_hours_women": ratio(hours_where(lambda row: row[at["sex"]] == Sex.FEMALE), hours),
-        "share_hours_qpv": ratio(hours_where(lambda row: int(row[at["in_qpv"]]) == 1), hours),
+        "share_hours_women": ratio(people_hours(lambda row: row[0] == Sex.FEMALE), hours),
+        "share_hours_qpv": ratio(people_hours(lambda row: int(row[2]) == 1), hours),
         "hours_npnru": npnru_hours,
         "share_hours_qpv_npnru": ratio(
             hours_where(lambda row: int(row[at["npnru"]]) == 1 and int(row[at["in_qpv"]]) == 1),
@@ -700,8 +731,7 @@ def assemble(results, *, scope, period, hours_per_etp=None):
         "education_level": 3,
         "prescriber": 4,
     }
-    hours_by_sex = _margin(cube, lambda row: row[at["sex"]])
-    hours_by_qpv = _margin(cube, lambda row: "qpv" if int(row[at["in_qpv"]]) == 1 else "hors_qpv")
+    people_by_line = {(code, key): int(count) for code, key, count in results["hours_people"]}
     for breakdown in BREAKDOWNS:
         code = breakdown.code
         if code in hours_columns:
@@ -712,6 +742,7 @@ def assemble(results, *, scope, period, hours_per_etp=None):
                     label=breakdown.label_of(key),
                     hours=value[0],
                     missions=value[1],
+                    people=people_by_line.get((code, key), 0),
                     share=ratio(value[0], hours),
                 )
                 for key, value in _ordered(breakdown, margin, (ZERO, 0))
@@ -719,19 +750,21 @@ def assemble(results, *, scope, period, hours_per_etp=None):
             figures.breakdowns[code] = BreakdownFigures(breakdown, rows, hours)
         elif code in people_columns:
             index = people_columns[code]
-            counts = {}
+            counts, people_hours_by = {}, {}
             for row in people_rows:
                 key = row[index]
                 if code == "qpv":
                     key = "qpv" if int(key) == 1 else "hors_qpv"
                 counts[key] = counts.get(key, 0) + int(row[5])
-            extra = {"sex": hours_by_sex, "qpv": hours_by_qpv}.get(code)
+                people_hours_by[key] = people_hours_by.get(key, ZERO) + as_decimal(
+                    row[person_hours_at]
+                )
             rows = []
             for key, count in _ordered(breakdown, counts, 0):
                 row = Row(code=key, label=breakdown.label_of(key), people=count)
                 row.share = ratio(count, participants)
-                if extra is not None:
-                    row.hours = extra.get(key, (ZERO, 0))[0]
+                row.hours = people_hours_by.get(key, ZERO)
+                if breakdown.also_hours:
                     row.share_of_hours = ratio(row.hours, hours)
                 rows.append(row)
             figures.breakdowns[code] = BreakdownFigures(breakdown, rows, participants)

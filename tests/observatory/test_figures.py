@@ -201,3 +201,25 @@ def test_npnru_operations(known):
     figures = compute(Scope.national(), YEAR)
     assert figures["hours_npnru"] == 0
     assert figures["share_hours_qpv_npnru"] is None
+
+
+def test_every_line_has_its_people_and_its_hours(known):
+    figures = compute(Scope.national(), YEAR)
+    kinds = rows(figures, "contract_kind")
+    # Works: Claire (A) and Paul; services: Claire (B), the same person; supplies: one man.
+    assert (kinds["travaux"].people, kinds["services"].people, kinds["fournitures"].people) == (
+        2,
+        1,
+        1,
+    )
+    # A person counts in each line they have hours in: the lines' people may exceed the whole.
+    assert sum(row.people for row in kinds.values()) == 4 > figures["participants"]
+    # People lines carry the hours of the people counted in them, and add up to the hours.
+    ages = rows(figures, "age_band")
+    assert (ages["moins_26"].hours, ages["50_plus"].hours, ages["inconnu"].hours) == (
+        Decimal(190),
+        Decimal(150),
+        Decimal(60),
+    )
+    for code in ("sex", "age_band", "qpv", "education_level", "prescriber"):
+        assert sum(row.hours for row in figures.breakdowns[code].rows) == figures["hours"], code
