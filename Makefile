@@ -67,6 +67,7 @@ bench: install
 	$(PY) bench/import.py
 	$(PY) bench/seed.py
 	$(PY) bench/observatory.py
+	$(PY) bench/disclosure.py
 
 clean:
 	rm -rf var/clauses.sqlite3* var/static

@@ -262,6 +262,9 @@ OBSERVATORY_CACHE_SECONDS = int(os.environ.get("OBSERVATORY_CACHE_SECONDS", "600
 OBSERVATORY_STALE_SECONDS = int(os.environ.get("OBSERVATORY_STALE_SECONDS", "300"))
 # Smallest group of people a public figure may describe (DOMAIN.md § 5: 5 or 11 are usual).
 OBSERVATORY_MIN_CELL = int(os.environ.get("OBSERVATORY_MIN_CELL", "5"))
+# Share of a cell's hours one company or one buyer may bring before the cell is secret
+# (business confidentiality, clauses/observatory/disclosure.py).
+OBSERVATORY_DOMINANCE = float(os.environ.get("OBSERVATORY_DOMINANCE", "0.85"))
 # Plausibility ceiling of the hours one participant declares on one mission in one month.
 MAX_HOURS_PER_MONTH = int(os.environ.get("MAX_HOURS_PER_MONTH", "200"))
 BAN_API_URL = os.environ.get("BAN_API_URL", "")
