@@ -512,6 +512,7 @@ from tests.observatory import url_roles as _observatory_url_roles  # noqa: E402
 
 EXPECTATIONS.update(_observatory_url_roles.EXPECTATIONS)
 CROSS_ORGANISATION.update(_tracking_url_roles.CROSS_ORGANISATION)
+CROSS_ORGANISATION.update(_observatory_url_roles.CROSS_ORGANISATION)
 
 
 def _url_names(resolver=None, namespace=""):

@@ -26,6 +26,7 @@ from . import figures as engine
 from .enums import SubmissionSource, SubmissionStatus
 from .models import Campaign, FrozenFact, Submission, SubmissionEvent
 from .progress import active_in
+from .scopes import coordinated
 
 OPENED, CHANGED, PUBLISHED = (
     "observatory.campaign_opened",
@@ -184,19 +185,36 @@ def _freeze(campaign, submissions):
         submission.save(update_fields=["hours", "missions", "participants", "contracts"])
 
 
+def coordinated_q(user):
+    """The structures a coordinator covers: by their département, else their region."""
+    regions, departements = coordinated(user)
+    return (
+        Q(departement__in=departements)
+        | Q(departement__region__in=regions)
+        | Q(departement__isnull=True, region__in=regions)
+    )
+
+
+def covers(user, organisation, submission=None):
+    """Whether ``user`` coordinates the structure's territory (the submission's, once it
+    is frozen there, as ``campaigns.validate`` reads it)."""
+    regions, departements = coordinated(user)
+    if not (regions or departements):
+        return False
+    if submission is not None and (submission.departement_id or submission.region_id):
+        departement, region = submission.departement, submission.region
+    else:
+        departement = organisation.departement
+        region = departement.region if departement else organisation.region
+    return (departement is not None and departement in departements) or region in regions
+
+
 def _reviewer_level(user, submission):
-    """ "region" when ``user`` coordinates the submission's region or département, "national"
-    for a national administrator, else None."""
+    """ "region" when ``user`` coordinates the submission's territory, "national" for a
+    national administrator, else None."""
     if user.is_national_admin:
         return "national"
-    from .scopes import coordinated
-
-    regions, departements = coordinated(user)
-    if submission.region in regions or (
-        submission.departement is not None and submission.departement in departements
-    ):
-        return "region"
-    return None
+    return "region" if covers(user, submission.organisation, submission) else None
 
 
 @transaction.atomic

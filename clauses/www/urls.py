@@ -12,6 +12,7 @@ urlpatterns = [
     path("espace/enquetes/", include("clauses.www.survey_admin.urls")),
     path("espace/bilans/", include("clauses.www.reports.urls")),
     path("espace/chiffres/", include("clauses.www.observatory.urls")),
+    path("espace/campagnes/", include("clauses.www.campaigns.urls")),
     path("espace/", include("clauses.www.tracking.urls")),
     path("espace/", include("clauses.www.insertion.urls")),
     path("espace/", include("clauses.www.transfers.urls")),

@@ -1,9 +1,21 @@
 """Who reads the figures page: whoever has a scope of figures — a facilitator its structure,
 a coordinator its territory, a national administrator everything, a buyer's reader the
-contracts of its buyer records. A company's member has none (404)."""
+contracts of its buyer records. A company's member has none (404). The yearly campaign's
+pages: its participants (facilitators, coordinators, national administrators)."""
 
 from tests.test_url_roles import Case, only
 from tests.tracking.world import tracking
+
+
+def _campaign(world):
+    """The 2025 campaign (opened on first use)."""
+    if "campaign" not in world.extra:
+        from clauses.observatory import campaigns
+
+        world.extra["campaign"] = campaigns.open_campaign(
+            actor="test", year=2025, **campaigns.default_dates(2025)
+        )
+    return world.extra["campaign"]
 
 
 def _with_tracking(world):
@@ -18,4 +30,20 @@ EXPECTATIONS = {
     ),
     # The audit file of a year (?annee=, 404 without): national administrators only.
     "observatory:facts": Case(only([], others=404)),
+    # The yearly campaign: whoever takes part in it (a facilitator, a coordinator, the
+    # national administrator); the board for reviewers; organisation A's year for its
+    # members, its coordinator and the national administrators.
+    "campaigns:index": Case(only(["facilitateur", "coordinateur", "administrateur_national"])),
+    "campaigns:board": Case(
+        only(["coordinateur", "administrateur_national"]),
+        lambda w: {"year": _campaign(w).year},
+    ),
+    "campaigns:submission": Case(
+        only(["facilitateur", "coordinateur", "administrateur_national"]),
+        lambda w: {"year": _campaign(w).year, "organisation": w.org_a.pk},
+    ),
+}
+# Organisation B's year: not for organisation A's facilitator nor its coordinator.
+CROSS_ORGANISATION = {
+    "campaigns:submission": lambda w: {"year": _campaign(w).year, "organisation": w.org_b.pk},
 }

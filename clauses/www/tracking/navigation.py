@@ -15,6 +15,7 @@ from clauses.procurement import perms
 ENTRIES = [
     ("Tableau de bord", "tracking:dashboard", "contracts"),
     ("Chiffres", "observatory:dashboard", "contracts"),
+    ("Campagne annuelle", "campaigns:index", "figures"),
     ("Marchés", "tracking:contract_list", "contracts"),
     ("Acheteurs", "tracking:buyer_list", "figures"),
     ("Opérations", "tracking:operation_list", "figures"),
