@@ -239,6 +239,19 @@ def validate(*, actor, submission, message="", level=None):
         _log(submission, actor=actor, status=SubmissionStatus.VALIDATED, message=message)
         submission.validated_at = timezone.now()
     submission.save(update_fields=["status", "validated_at"])
+    campaign = submission.campaign
+    if level != "region" and campaign.published_at is not None:
+        # A correction validated after publication: the published year is released again,
+        # as a new version (the submission's revision note says why).
+        from .release import store
+
+        store(campaign)
+        audit.log(
+            actor=actor,
+            action=PUBLISHED,
+            obj=campaign,
+            changes={"version publiée": campaign.release_version, "révision": str(submission)},
+        )
     return submission
 
 
@@ -310,9 +323,17 @@ def published_submissions(campaign):
 def publish(*, actor, campaign):
     if not published_submissions(campaign).exists():
         raise DomainError(f"Aucune déclaration validée : la campagne {campaign.year} est vide.")
+    from .release import store  # the release reads this module's published submissions
+
     campaign.published_at = timezone.now()
     campaign.save(update_fields=["published_at"])
-    audit.log(actor=actor, action=PUBLISHED, obj=campaign)
+    store(campaign)
+    audit.log(
+        actor=actor,
+        action=PUBLISHED,
+        obj=campaign,
+        changes={"version publiée": campaign.release_version},
+    )
     return campaign
 
 

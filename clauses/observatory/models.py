@@ -34,6 +34,10 @@ class Campaign(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    # Bumped each time the protected release is stored again (a correction validated after
+    # publication): the public pages and files say which version they show.
+    release_version = models.PositiveSmallIntegerField("version publiée", default=0)
+    released_at = models.DateTimeField("version publiée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "campagne de consolidation"
@@ -179,3 +183,33 @@ class FrozenFact(models.Model):
             for field in cls._meta.concrete_fields
             if field.name not in ("id", "submission")
         ]
+
+
+class PublishedCell(models.Model):
+    """One cell of a published year's protected release (``release.store``): what public
+    pages and files read. A secret cell keeps its row without its values, so that nothing
+    downstream can show them."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="cells")
+    level = models.CharField("niveau", max_length=16)
+    code = models.CharField("code du territoire", max_length=8, blank=True)
+    name = models.CharField("territoire", max_length=255)
+    ventilation = models.CharField("ventilation", max_length=32)
+    modality = models.CharField("modalité", max_length=64, blank=True)
+    people = models.PositiveIntegerField("personnes", null=True)
+    hours = models.DecimalField("heures", max_digits=14, decimal_places=2, null=True)
+    secret = models.CharField("secret", max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = "cellule publiée"
+        verbose_name_plural = "cellules publiées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "level", "code", "ventilation", "modality"],
+                name="published_cell_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "level", "code"], name="published_cell_table")]
+
+    def __str__(self):
+        return f"{self.campaign.year} {self.level} {self.code} {self.ventilation} {self.modality}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from clauses.core.exceptions import DomainError
 from clauses.territories.models import Departement, Region
@@ -17,7 +18,7 @@ from clauses.territories.models import Departement, Region
 from . import disclosure
 from . import figures as engine
 from .campaigns import published_submissions
-from .models import Campaign, FrozenFact
+from .models import Campaign, FrozenFact, PublishedCell
 
 NATIONAL, REGION, DEPARTEMENT = "national", "region", "departement"
 TOTAL = disclosure.TOTAL
@@ -131,6 +132,35 @@ def build(year):
         for key, cell in sorted(cells.items(), key=lambda item: _order(item[0]))
     ]
     return Release(year, rows, cells, relations, secrets)
+
+
+@transaction.atomic
+def store(campaign):
+    """Build, protect and audit the release of ``campaign`` (published) and store it as its
+    new version: the cells public pages and files read."""
+    release = build(campaign.year)
+    campaign.cells.all().delete()
+    PublishedCell.objects.bulk_create(
+        [
+            PublishedCell(
+                campaign=campaign,
+                level=row.level,
+                code=row.code,
+                name=row.name,
+                ventilation=row.ventilation,
+                modality=row.modality,
+                people=None if row.secret else row.people,
+                hours=None if row.secret else row.hours,
+                secret=row.secret,
+            )
+            for row in release.rows
+        ],
+        batch_size=2000,
+    )
+    campaign.release_version += 1
+    campaign.released_at = timezone.now()
+    campaign.save(update_fields=["release_version", "released_at"])
+    return release
 
 
 def _order(key):

@@ -16,7 +16,7 @@ from clauses.insertion.models import Mission
 from clauses.observatory import campaigns
 from clauses.observatory.enums import SubmissionStatus
 from clauses.observatory.figures import Period, Scope, compute
-from clauses.observatory.models import FrozenFact, SubmissionEvent
+from clauses.observatory.models import Campaign, FrozenFact, SubmissionEvent
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +160,13 @@ def test_a_correction_is_a_new_version_published_once_validated(known):
     # Until it is validated, the published year keeps the first version.
     assert campaigns.published_figures(Scope.national(), YEAR)["hours"] == Decimal(400)
     second.refresh_from_db()
+    campaign.refresh_from_db()
+    assert campaign.release_version == 1
     campaigns.validate(actor="test", submission=second, level="national")
     assert campaigns.published_figures(Scope.national(), YEAR)["hours"] == Decimal(420)
+    # Released again as a new version.
+    campaign.refresh_from_db()
+    assert campaign.release_version == 2
     assert list(campaigns.published_submissions(campaign).order_by("organisation__name")) == [
         second,
         campaigns.working_version(campaign, known.org_b),
@@ -175,3 +180,17 @@ def test_a_campaign_is_opened_once_with_dates_in_order(known):
     open_campaign()
     with pytest.raises(DomainError, match="La campagne 2025 est déjà ouverte"):
         open_campaign()
+
+
+def test_publishing_stores_the_protected_release(known, settings):
+    settings.OBSERVATORY_MIN_CELL = 3
+    consolidate("--from-tracking", "--publish")
+    campaign = Campaign.objects.get(year=YEAR)
+    cells = {(c.level, c.code, c.ventilation, c.modality): c for c in campaign.cells.all()}
+    assert campaign.release_version == 1
+    published = [c for c in cells.values() if not c.secret]
+    assert published and all(c.people is not None and c.hours is not None for c in published)
+    # A secret cell is stored without its values: nothing downstream can show them.
+    secret = [c for c in cells.values() if c.secret]
+    assert secret and all(c.people is None and c.hours is None for c in secret)
+    assert cells[("departement", "93", "sexe", "F")].secret
