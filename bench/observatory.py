@@ -33,7 +33,9 @@ process), each against a reference in the same run:
   month__year=<year>).aggregate(Sum("hours"))`` (warm median). Target: at most 10x warm;
   and with every year in the database at most 1.2x its time with one year.
 - freezing the year's whole consolidation campaign (every structure submits from its
-  tracking data; rolled back), against the engine's warm recompute of the same year.
+  tracking data), then building, protecting, auditing and storing its release (every table
+  of the country, the regions and the départements), rolled back, each against the
+  engine's warm recompute of the same year.
 """
 
 import argparse
@@ -458,9 +460,10 @@ def measure_freeze(year, result):
     transaction rolled back each time (median of 3), against the engine's warm recompute of
     the same year measured above."""
     from django.db import transaction
+    from django.utils import timezone
 
     from clauses.insertion.models import HoursDeclaration
-    from clauses.observatory import campaigns
+    from clauses.observatory import campaigns, release
     from clauses.observatory.models import Campaign, Submission
 
     def freeze():
@@ -481,11 +484,25 @@ def measure_freeze(year, result):
                 actor="bench", campaign=campaign, organisations=list(structures)
             )
             seconds = time.perf_counter() - started
+            for submission in submitted:
+                campaigns.validate(actor="bench", submission=submission, level="national")
+            campaign.published_at = timezone.now()
+            campaign.save(update_fields=["published_at"])
+            started = time.perf_counter()
+            protected = release.store(campaign)
+            protecting = time.perf_counter() - started
             transaction.set_rollback(True)
-        return seconds, len(submitted)
+        secret = sum(1 for row in protected.rows if row.secret)
+        return seconds, len(submitted), protecting, len(protected.rows), secret
 
     runs = [freeze() for _ in range(3)]
-    result["freeze"] = {"seconds": median([r[0] for r in runs]), "structures": runs[0][1]}
+    result["freeze"] = {
+        "seconds": median([r[0] for r in runs]),
+        "structures": runs[0][1],
+        "protect": median([r[2] for r in runs]),
+        "cells": runs[0][3],
+        "secret": runs[0][4],
+    }
 
 
 @contextlib.contextmanager
@@ -790,6 +807,11 @@ def report(label, r, year):
             r["engine_warm"],
         )
         line("figer toutes les déclarations (médiane de 3)", f["seconds"], r["engine_warm"])
+        line(
+            f"protéger et auditer la publication ({f['cells']} cellules, {f['secret']} secrètes)",
+            f["protect"],
+            r["engine_warm"],
+        )
     print(f"  Tableau de bord de l'administrateur national (?annee={year})")
     line("référence : SUM(hours) de l'année (ORM, à chaud)", r["sum_reference"], r["sum_reference"])
     d = r.get("dashboard")
