@@ -12,6 +12,8 @@ from clauses.procurement.calculator import format_number
 MAX_HOURS_PER_PARTICIPANT = Decimal(1600)
 # A change on the previous published year beyond which the figures need an explanation.
 MAX_CHANGE = Decimal("0.5")
+# A breakdown mostly « non renseigné » says little: past this share, say so.
+MAX_UNKNOWN = Decimal("0.2")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,22 @@ def anomalies(*, hours, participants, previous_hours=None):
                 "sur l'année précédente publiée",
             )
         )
+    return found
+
+
+def unknown(figures, threshold=MAX_UNKNOWN):
+    """The breakdowns of ``figures`` whose « non renseigné » share exceeds ``threshold``."""
+    found = []
+    for code, breakdown in figures.breakdowns.items():
+        share = breakdown.unknown_share
+        if breakdown.breakdown.exclusive and breakdown.total and share > threshold:
+            found.append(
+                Anomaly(
+                    f"unknown_{code}",
+                    f"{breakdown.breakdown.label} : {format_number(share * 100, 0)}\xa0% non "
+                    f"renseigné ({breakdown.breakdown.denominator_label})",
+                )
+            )
     return found
 
 

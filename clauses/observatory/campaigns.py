@@ -352,15 +352,34 @@ def published_figures(scope, year, *, hours_per_etp=None):
         f"WHERE submission_id IN ({marks}) AND {condition}",
         [*ids, *params],
     )
+    in_scope = submissions.filter(_submission_scope_q(scope))
+    contracts = sum(in_scope.values_list("contracts", flat=True))
+    figures = _from_facts(scope, year, facts, contracts, hours_per_etp=hours_per_etp)
+    figures.computed_at = campaign.published_at
+    return figures
+
+
+def submission_figures(submission):
+    """The figures of one submission, from its frozen facts (what it declared)."""
+    facts = (
+        f"SELECT * FROM {FrozenFact._meta.db_table} WHERE submission_id = %s",
+        [submission.pk],
+    )
+    scope = engine.Scope.organisations([submission.organisation])
+    figures = _from_facts(scope, submission.campaign.year, facts, submission.contracts)
+    figures.computed_at = submission.submitted_at
+    return figures
+
+
+def _from_facts(scope, year, facts, contracts, *, hours_per_etp=None):
+    """The engine's statements over ``facts`` (an SQL query of facts rows and its
+    parameters); contracts, which no facts row describes, as frozen by the submissions."""
     period = engine.Period.of_year(year)
     statements = engine.statements(scope, period, connection.vendor, facts=facts)
     del statements["contracts"]  # the live contracts' rule: the submissions froze theirs
     results = {name: engine._django_execute(sql, p) for name, (sql, p) in statements.items()}
-    in_scope = submissions.filter(_submission_scope_q(scope))
-    results["contracts"] = [(sum(in_scope.values_list("contracts", flat=True)),)]
-    figures = engine.assemble(results, scope=scope, period=period, hours_per_etp=hours_per_etp)
-    figures.computed_at = campaign.published_at
-    return figures
+    results["contracts"] = [(contracts,)]
+    return engine.assemble(results, scope=scope, period=period, hours_per_etp=hours_per_etp)
 
 
 def _submission_scope_q(scope):

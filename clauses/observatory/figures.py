@@ -232,7 +232,7 @@ class BreakdownFigures:
     def unknown_share(self):
         """The share of the denominator in « non renseigné » (an anomaly past a threshold)."""
         return sum(
-            (row.share or ZERO for row in self.rows if row.code in ("", UNKNOWN, "aucun")),
+            (row.share or ZERO for row in self.rows if row.code in ("", UNKNOWN)),
             ZERO,
         )
 

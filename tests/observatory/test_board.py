@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from clauses.observatory import board
 
 
@@ -54,3 +56,26 @@ def test_completeness_and_coverage():
     assert board.completeness(0, 0) is None
     assert board.coverage(Decimal(300), Decimal(400)) == Decimal("0.75")
     assert board.coverage(Decimal(300), Decimal(0)) is None
+
+
+@pytest.mark.django_db
+def test_breakdowns_mostly_unknown_are_anomalies(known):
+    from clauses.observatory import campaigns
+    from clauses.observatory.figures import Period, Scope, compute
+
+    # C follows one man, without a birth date and whose education level is unknown.
+    figures = compute(Scope.organisations([known.org_c]), Period.of_year(2025))
+    codes = {anomaly.code for anomaly in board.unknown(figures)}
+    assert {"unknown_age_band", "unknown_education_level"} <= codes
+    assert "unknown_sex" not in codes
+    # « Aucun » (no diploma, no prescriber) is an answer, not a missing one.
+    assert "unknown_prescriber" not in codes
+    # A's people are all described.
+    assert board.unknown(compute(Scope.organisations([known.org_a]), Period.of_year(2025))) == []
+    # The same checks on what a structure submitted, read from its frozen facts.
+    campaign = campaigns.open_campaign(actor="t", year=2025, **campaigns.default_dates(2025))
+    (submission,) = campaigns.submit_from_tracking(
+        actor="t", campaign=campaign, organisations=[known.org_c]
+    )
+    frozen = campaigns.submission_figures(submission)
+    assert frozen.as_dict() == figures.as_dict()

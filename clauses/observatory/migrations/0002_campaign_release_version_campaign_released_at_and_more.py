@@ -5,41 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observatory', '0001_initial'),
+        ("observatory", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='release_version',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='version publiée'),
+            model_name="campaign",
+            name="release_version",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="version publiée"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='released_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='version publiée le'),
+            model_name="campaign",
+            name="released_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="version publiée le"),
         ),
         migrations.CreateModel(
-            name='PublishedCell',
+            name="PublishedCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(max_length=16, verbose_name='niveau')),
-                ('code', models.CharField(blank=True, max_length=8, verbose_name='code du territoire')),
-                ('name', models.CharField(max_length=255, verbose_name='territoire')),
-                ('ventilation', models.CharField(max_length=32, verbose_name='ventilation')),
-                ('modality', models.CharField(blank=True, max_length=64, verbose_name='modalité')),
-                ('people', models.PositiveIntegerField(null=True, verbose_name='personnes')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='heures')),
-                ('secret', models.CharField(blank=True, max_length=16, verbose_name='secret')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='observatory.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(max_length=16, verbose_name="niveau")),
+                (
+                    "code",
+                    models.CharField(blank=True, max_length=8, verbose_name="code du territoire"),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="territoire")),
+                ("ventilation", models.CharField(max_length=32, verbose_name="ventilation")),
+                ("modality", models.CharField(blank=True, max_length=64, verbose_name="modalité")),
+                ("people", models.PositiveIntegerField(null=True, verbose_name="personnes")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, null=True, verbose_name="heures"
+                    ),
+                ),
+                ("secret", models.CharField(blank=True, max_length=16, verbose_name="secret")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cells",
+                        to="observatory.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cellule publiée',
-                'verbose_name_plural': 'cellules publiées',
-                'indexes': [models.Index(fields=['campaign', 'level', 'code'], name='published_cell_table')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'level', 'code', 'ventilation', 'modality'), name='published_cell_unique')],
+                "verbose_name": "cellule publiée",
+                "verbose_name_plural": "cellules publiées",
+                "indexes": [
+                    models.Index(fields=["campaign", "level", "code"], name="published_cell_table")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "level", "code", "ventilation", "modality"),
+                        name="published_cell_unique",
+                    )
+                ],
             },
         ),
     ]

@@ -386,7 +386,8 @@ def submission(request, year, organisation):
                 hours=figures["hours"],
                 participants=figures["participants"],
                 previous_hours=earlier.hours if earlier else None,
-            ),
+            )
+            + checks.unknown(figures),
         )
     else:
         context.update(
@@ -400,7 +401,8 @@ def submission(request, year, organisation):
                 hours=current.hours,
                 participants=current.participants,
                 previous_hours=earlier.hours if earlier else None,
-            ),
+            )
+            + checks.unknown(campaigns.submission_figures(current)),
         )
     return render(request, "campaigns/submission.html", context)
 

@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import include, path
+
+from clauses.www.observatory_public import views as public_observatory
 
 from . import views
 
@@ -9,5 +11,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
-    path("observatoire/", views.coming_soon, {"section": "observatory"}, name="observatory"),
+    # The public observatory: its index keeps the name other pages reverse.
+    path("observatoire/", public_observatory.index, name="observatory"),
+    path("observatoire/", include("clauses.www.observatory_public.urls")),
 ]
