@@ -475,10 +475,12 @@ def protect(
     *,
     k: int | None = None,
     dominance: float | None = None,
+    keep_secret: Iterable[Key] = (),
 ) -> dict[Key, str]:
     """The secret cells of the release and their status, PRIMARY or SECONDARY.
 
-    Keys absent are published. The secondary suppression:
+    Keys absent are published. ``keep_secret``: cells an earlier version of the release kept
+    secret, secret again (at least SECONDARY). The secondary suppression:
 
     1. in every relation where exactly one cell is secret, also suppress the best other
        cell of it (the total minus the others would give the secret away), until no
@@ -502,6 +504,10 @@ def protect(
     relations = sorted(set(relations), key=lambda relation: (relation.total, relation.parts))
     primaries = _primaries(cells, k, dominance)
     secrets = dict.fromkeys(primaries, PRIMARY)
+    # Cells kept secret from an earlier version of the release: publishing them now would
+    # give away what that version hid (its values barely differ).
+    for key in sorted(set(keep_secret) & set(cells)):
+        secrets.setdefault(key, SECONDARY)
 
     relations_of = defaultdict(list)
     for index, relation in enumerate(relations):

@@ -79,6 +79,14 @@ def table(campaign, level, code):
     return {(cell.ventilation, cell.modality): cell for cell in cells}
 
 
+def totals(campaign, level):
+    """{code: the territory's total cell} of every territory of ``level`` (one query)."""
+    cells = PublishedCell.objects.filter(
+        campaign=campaign, level=level, ventilation=ENSEMBLE[0], modality=ENSEMBLE[1]
+    )
+    return {cell.code: cell for cell in cells}
+
+
 def is_published(cell):
     return cell is not None and not cell.secret
 

@@ -69,8 +69,9 @@ class Release:
     secrets: dict
 
 
-def build(year):
-    """The protected release of ``year`` (a published campaign), audited."""
+def build(year, *, keep_secret=()):
+    """The protected release of ``year`` (a published campaign), audited; ``keep_secret``:
+    the cells its previous version kept secret (``store`` passes them)."""
     campaign = Campaign.objects.filter(year=year, published_at__isnull=False).first()
     if campaign is None:
         raise DomainError(f"L'année {year} n'est pas publiée.")
@@ -111,7 +112,7 @@ def build(year):
             people=disclosure.LE,
             hours=disclosure.EQ if exact else disclosure.LE,
         )
-    secrets = disclosure.protect(cells, relations)
+    secrets = disclosure.protect(cells, relations, keep_secret=keep_secret)
     breaches = disclosure.audit(cells, relations, secrets)
     if breaches:  # the protection's own guarantee: never publish on a breach
         raise DomainError(
@@ -138,7 +139,10 @@ def build(year):
 def store(campaign):
     """Build, protect and audit the release of ``campaign`` (published) and store it as its
     new version: the cells public pages and files read."""
-    release = build(campaign.year)
+    previous = campaign.cells.exclude(secret="").values_list(
+        "level", "code", "ventilation", "modality"
+    )
+    release = build(campaign.year, keep_secret=[tuple(key) for key in previous])
     campaign.cells.all().delete()
     PublishedCell.objects.bulk_create(
         [

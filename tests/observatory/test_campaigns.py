@@ -162,11 +162,19 @@ def test_a_correction_is_a_new_version_published_once_validated(known):
     second.refresh_from_db()
     campaign.refresh_from_db()
     assert campaign.release_version == 1
+    first_secrets = set(
+        campaign.cells.exclude(secret="").values_list("level", "code", "ventilation", "modality")
+    )
     campaigns.validate(actor="test", submission=second, level="national")
     assert campaigns.published_figures(Scope.national(), YEAR)["hours"] == Decimal(420)
     # Released again as a new version.
     campaign.refresh_from_db()
     assert campaign.release_version == 2
+    # What the first version hid stays hidden: the versions cannot be differenced.
+    second_secrets = set(
+        campaign.cells.exclude(secret="").values_list("level", "code", "ventilation", "modality")
+    )
+    assert first_secrets and first_secrets <= second_secrets
     assert list(campaigns.published_submissions(campaign).order_by("organisation__name")) == [
         second,
         campaigns.working_version(campaign, known.org_b),

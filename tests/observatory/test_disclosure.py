@@ -249,6 +249,17 @@ def test_release_without_small_cells_is_published():
     assert audit(cells, relations, {}, k=K, dominance=DOMINANCE) == []
 
 
+def test_cells_an_earlier_version_hid_stay_hidden():
+    cells, relations = release(crowd("93", 30, 30) + crowd("94", 20, 25), {"11": ["93", "94"]})
+    hidden = ("departement", "93", "sexe", "F")
+    secrets = protect(cells, relations, k=K, dominance=DOMINANCE, keep_secret=[hidden])
+    assert secrets[hidden] == SECONDARY
+    # Alone in its breakdown it would be recomputed: its complement is hidden too.
+    assert ("departement", "93", "sexe", "H") in secrets
+    assert audit(cells, relations, secrets, k=K, dominance=DOMINANCE) == []
+    assert interval(cells, relations, secrets, hidden)[0] < cells[hidden].people
+
+
 def test_dominance_threshold():
     rule = Decimal(str(DOMINANCE))
     assert sensitivity(Cell(20, Decimal(100), Decimal("0.86")), k=K, dominance=rule) == (
