@@ -67,3 +67,22 @@ def test_the_index_fits_a_320_px_screen(page, world, axe):
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320 + 2
     axe(page)
+
+
+def test_a_departement_under_the_default_rule_shows_secrets_accessibly(
+    page,
+    transactional_db,
+    known,  # noqa: F811
+    axe,
+):
+    call_command(
+        "consolidate", "--year", "2025", "--from-tracking", "--publish", stdout=io.StringIO()
+    )
+    page.goto(reverse("www:observatory") + "?annee=2025&echelle=departement-93")
+    expect(page.locator("h1")).to_contain_text("Seine-Saint-Denis (93), 2025")
+    women = page.get_by_role("table", name="Sexe — part des participants (personnes)").locator(
+        "tr", has_text="Femme"
+    )
+    expect(women).to_contain_text("secret statistique")
+    expect(women).not_to_contain_text("1")
+    axe(page)

@@ -204,9 +204,9 @@ def territory_map(campaign, territory, url_of):
             Departement.objects.filter(region__code=territory.code).values_list("code", flat=True)
         )
         children = [t for t in children if t.code in inside]
-    values, secret = {}, set()
+    values, secret, totals = {}, set(), public.totals(campaign, level)
     for child in children:
-        cell = public.table(campaign, child.level, child.code).get(public.ENSEMBLE)
+        cell = totals.get(child.code)
         if public.is_published(cell):
             values[child.code] = cell.hours
         else:
