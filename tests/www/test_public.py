@@ -22,7 +22,6 @@ PAGES = [
     ("www:observatory", "Observatoire"),
     ("directory:list", "Annuaire des acteurs"),
 ]
-COMING_SOON = ["www:observatory"]
 
 
 def h1_of(response):
@@ -53,13 +52,6 @@ def test_public_page_renders_for_anonymous_visitor_with_french_h1(
 
     assert response.status_code == 200
     assert h1_of(response) == expected_h1
-
-
-@pytest.mark.parametrize("url_name", COMING_SOON)
-def test_unbuilt_section_says_it_is_coming_soon(client, db, url_name):
-    response = client.get(reverse(url_name))
-
-    assert "Bientôt disponible" in page_text(response)
 
 
 @pytest.mark.parametrize("url_name", ["www:legal_notice", "www:accessibility", "www:personal_data"])

@@ -1,20 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 
 from . import figures
-
-SECTIONS = {
-    "observatory": (
-        "Observatoire",
-        "Les indicateurs nationaux (heures d'insertion, ETP, participants, parts par type de "
-        "marché et par public) seront consultables ici, à l'échelle nationale, régionale et "
-        "départementale.",
-    ),
-}
 
 
 def entry_points():
@@ -92,11 +82,3 @@ def accessibility(request):
 @login_not_required
 def personal_data(request):
     return render(request, "www/personal_data.html", {"title": "Données personnelles"})
-
-
-@login_not_required
-def coming_soon(request, section):
-    if section not in SECTIONS:
-        raise Http404
-    title, text = SECTIONS[section]
-    return render(request, "www/coming_soon.html", {"title": title, "text": text})
