@@ -32,6 +32,8 @@ process), each against a reference in the same run:
   and warm (median of ``--runs``), against a bare ``HoursDeclaration.objects.filter(
   month__year=<year>).aggregate(Sum("hours"))`` (warm median). Target: at most 10x warm;
   and with every year in the database at most 1.2x its time with one year.
+- the public national page of the year (anonymous, from the stored protected release) when
+  it is published there, ten published years against one: at most 1.2x;
 - freezing the year's whole consolidation campaign (every structure submits from its
   tracking data), then building, protecting, auditing and storing its release (every table
   of the country, the regions and the départements), rolled back, each against the
@@ -454,6 +456,34 @@ def national_admin():
     return user
 
 
+def measure_public(year, runs, result):
+    """The public national page of ``year`` (``/observatoire/?annee=``, anonymous), read
+    from the stored protected release, when the year is published on this database
+    (``consolidate --year N --from-tracking --publish``): median of ``runs`` after one."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from clauses.observatory.models import Campaign
+
+    published = Campaign.objects.filter(published_at__isnull=False)
+    if not published.filter(year=year).exists():
+        result["public"] = None
+        return
+    client = Client()
+    url = reverse("www:observatory") + f"?annee={year}"
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} : réponse {response.status_code}")
+
+    get()
+    result["public"] = {
+        "seconds": median([time_it(get)[0] for _ in range(runs)]),
+        "years": published.count(),
+    }
+
+
 def measure_freeze(year, result):
     """Freezing the whole campaign of ``year`` (every structure with hours submits from its
     tracking data: facts copied, totals and contracts counted, transitions logged), in a
@@ -690,6 +720,7 @@ def child_measure(url, year, runs, out, with_explain):
             result["pg_settings"] = dict(cursor.fetchall())
 
     measure_dashboard(year, runs, result)
+    measure_public(year, runs, result)
     measure_freeze(year, result)
     result["load_after"] = os.getloadavg()[0]
     Path(out).write_text(json.dumps(result, indent=1, default=str))
@@ -798,6 +829,10 @@ def report(label, r, year):
                 f"    {node['own_ms']:8.0f} ms propres  {node['node']}{times} "
                 f"({fmt_int(int(node['rows']))} lignes{workers})"
             )
+    p = r.get("public")
+    if p:
+        print(f"  Observatoire public, France {year} ({p['years']} année(s) publiée(s) en base)")
+        line("page publique, médiane", p["seconds"], r["sum_reference"])
     f = r.get("freeze")
     if f:
         print(f"  Campagne {year} figée ({f['structures']} structures déposant leur suivi)")
@@ -870,6 +905,14 @@ def summary(results, year):
                     f"  tableau de bord, {len(many['years'])} années / 1 année en base, {name} : "
                     f"{ratio:.2f}x ({verdict}, objectif ≤ {GROWTH_TARGET}x)"
                 )
+        a, b = many.get("public"), one.get("public")
+        if a and b:
+            ratio = a["seconds"] / b["seconds"]
+            verdict = "atteint" if ratio <= GROWTH_TARGET else "MANQUÉ"
+            print(
+                f"  observatoire public, {a['years']} années publiées / {b['years']} : "
+                f"{ratio:.2f}x ({verdict}, objectif ≤ {GROWTH_TARGET}x)"
+            )
 
 
 def main():
