@@ -12,6 +12,7 @@ Units (DOMAIN.md § 2): modality shares are shares of hours; sex, age and QPV sh
 shares of people. No names: only counts leave this module.
 """
 
+import dataclasses
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,6 +62,12 @@ class Row:
     count: int = 0
     hours: Decimal = ZERO
     share: Decimal | None = None
+    # For a reader outside the structure (``protected``): what replaces a small count.
+    secret: str = ""
+
+    @property
+    def shown(self):
+        return self.secret or self.count
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,21 @@ class Indicators:
     by_work_contract: list = field(default_factory=list)
     outcomes: list = field(default_factory=list)
     anru: AnruProgress | None = None
+    # ``protected``: what replaces the participants' or the QPV residents' count.
+    participants_secret: str = ""
+    qpv_secret: str = ""
+
+    @property
+    def participants_shown(self):
+        return self.participants_secret or self.participants
+
+    @property
+    def qpv_residents_shown(self):
+        return self.qpv_secret or self.qpv_residents
+
+    @property
+    def non_qpv_shown(self):
+        return self.qpv_secret or self.participants - self.qpv_residents
 
     @property
     def etp_done(self):
@@ -174,6 +196,8 @@ class Indicators:
 
     @property
     def qpv_share(self):
+        if self.qpv_secret:
+            return None
         return ratio(self.qpv_residents, self.participants)
 
     @property
@@ -195,6 +219,63 @@ class Indicators:
             item["required_hours"] += lot.required_hours
             item["hours_done"] += lot.hours_done
         return [ContractFigures(**item) for item in contracts.values()]
+
+
+def protected(indicators, *, k=None):
+    """``indicators`` as a reader outside the structure may see them (a buyer's report): no
+    count of fewer than k people, nor one the others would give away — the report's own
+    table (its participants, each people breakdown, the people of each modality) goes
+    through ``disclosure.protect``. A small count reads « moins de k », one hidden so that
+    it cannot be recomputed « non diffusé »; their shares are not given."""
+    from . import disclosure
+
+    k = settings.OBSERVATORY_MIN_CELL if k is None else k
+    zero = Decimal(0)
+    total = ("bilan", *disclosure.TOTAL)
+    cells = {total: disclosure.Cell(indicators.participants, zero)}
+    groups = {"sexe": indicators.by_sex, "age": indicators.by_age_band}
+    for name, rows in groups.items():
+        for row in rows:
+            cells[("bilan", name, row.code)] = disclosure.Cell(row.count, zero)
+    cells[("bilan", "qpv", "qpv")] = disclosure.Cell(indicators.qpv_residents, zero)
+    cells[("bilan", "qpv", "hors_qpv")] = disclosure.Cell(
+        indicators.participants - indicators.qpv_residents, zero
+    )
+    for row in indicators.by_modality:
+        cells[("bilan", "modalite", row.code)] = disclosure.Cell(row.count, zero)
+    kinds = {"sexe": disclosure.EQ, "age": disclosure.EQ, "qpv": disclosure.EQ}
+    kinds["modalite"] = disclosure.LE  # a person may work under two modalities
+    relations = disclosure.breakdown_relations(cells, people=kinds, hours=disclosure.EQ)
+    secrets = disclosure.protect(cells, relations, k=k, dominance=1)
+    labels = {disclosure.PRIMARY: f"moins de {k}", disclosure.SECONDARY: "non diffusé"}
+
+    def label(key):
+        return labels.get(secrets.get(key), "")
+
+    def rows_of(name, rows):
+        return [
+            dataclasses.replace(
+                row,
+                secret=label(("bilan", name, row.code)),
+                share=None
+                if (total in secrets or ("bilan", name, row.code) in secrets)
+                else row.share,
+            )
+            for row in rows
+        ]
+
+    qpv = label(("bilan", "qpv", "qpv")) or label(("bilan", "qpv", "hors_qpv"))
+    return dataclasses.replace(
+        indicators,
+        participants_secret=label(total),
+        by_sex=rows_of("sexe", indicators.by_sex),
+        by_age_band=rows_of("age", indicators.by_age_band),
+        by_modality=[
+            dataclasses.replace(row, secret=label(("bilan", "modalite", row.code)))
+            for row in indicators.by_modality
+        ],
+        qpv_secret=qpv or label(total),
+    )
 
 
 def compute(queryset, *, hours_per_etp=None):

@@ -367,3 +367,34 @@ def test_pdf_without_pango_says_why_and_keeps_the_report(client, facilitator, tr
     assert "Le PDF ne peut pas être produit sur ce serveur : la bibliothèque Pango manque" in page
     assert f"Bilan de la clause sociale — marché {contract.reference}" in page
     assert not AuditEntry.objects.filter(action="insertion.report_downloaded").exists()
+
+
+def test_a_buyer_reads_no_small_group_of_people(client, reader, tracked):
+    """Three participants, one woman: the structure's facilitator reads the counts; the
+    buyer's reader reads « moins de 5 », on the page and in the spreadsheet."""
+    contract = tracked["contract"]
+    client.force_login(reader.user)
+    report = client.get(reverse("reports:contract", args=[contract.pk])).context["report"]
+    assert report.protected
+    women = next(row for row in report.indicators.by_sex if row.code == "F")
+    assert (women.shown, women.share) == ("moins de 5", None)
+    assert report.indicators.participants_shown == "moins de 5"
+    page = text(client.get(reverse("reports:contract", args=[contract.pk])).content.decode())
+    assert "Participants : moins de 5" in page
+    assert "3 participants" not in page
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("reports:contract_xlsx", args=[contract.pk])).content)
+    )
+    people = list(workbook["Participants"].iter_rows(values_only=True))
+    assert ("Sexe", "Femme", "moins de 5", None) in people
+    assert all(row[2] not in (1, 2, 3) for row in people[1:])
+
+
+def test_the_structure_reads_its_own_counts(client, facilitator, tracked):
+    client.force_login(facilitator.user)
+    report = client.get(reverse("reports:contract", args=[tracked["contract"].pk])).context[
+        "report"
+    ]
+    assert not report.protected
+    women = next(row for row in report.indicators.by_sex if row.code == "F")
+    assert women.shown == 1

@@ -6,6 +6,7 @@ writes one sheet per section from the same object. No participant is named: a bu
 reads these reports.
 """
 
+import dataclasses
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,6 +51,18 @@ class Report:
     filename: str
     organisation: str = ""
     generated_at: object = field(default_factory=timezone.now)
+    # For a reader outside the structure that follows it: small counts hidden.
+    protected: bool = False
+
+    @property
+    def min_cell(self):
+        return settings.OBSERVATORY_MIN_CELL
+
+    def for_outside_reader(self):
+        """This report as a reader outside the structure may see it (``reports.protected``)."""
+        return dataclasses.replace(
+            self, indicators=figures.protected(self.indicators), protected=True
+        )
 
     @property
     def period(self):
@@ -283,9 +296,9 @@ def _workbook(report):
         ("ETP réalisés", data.etp_done),
         ("ETP exigés", data.etp_required),
         ("Conversion", report.conversion),
-        ("Participants", data.participants),
+        ("Participants", data.participants_shown),
         ("Contrats de travail", data.work_contracts),
-        ("Participants habitant un QPV", data.qpv_residents),
+        ("Participants habitant un QPV", data.qpv_residents_shown),
         ("Édité le", report.generated_at.strftime("%d/%m/%Y")),
     ]
     sheet = _sheet(workbook, "Synthèse", ["Indicateur", "Valeur"], summary)
@@ -313,17 +326,19 @@ def _workbook(report):
         ],
         {3: HOURS, 4: HOURS, 5: PERCENT},
     )
-    people = [("Sexe", row.label, row.count, row.share) for row in data.by_sex]
+    people = [("Sexe", row.label, row.shown, row.share) for row in data.by_sex]
     people += [
-        ("Âge au début de la mission", row.label, row.count, row.share) for row in data.by_age_band
+        ("Âge au début de la mission", row.label, row.shown, row.share) for row in data.by_age_band
     ]
     people += [
-        ("Résidence", "Habitant d'un QPV", data.qpv_residents, data.qpv_share),
+        ("Résidence", "Habitant d'un QPV", data.qpv_residents_shown, data.qpv_share),
         (
             "Résidence",
             "Hors QPV ou non renseigné",
-            data.participants - data.qpv_residents,
-            figures.ratio(data.participants - data.qpv_residents, data.participants),
+            data.non_qpv_shown,
+            None
+            if data.qpv_secret
+            else figures.ratio(data.participants - data.qpv_residents, data.participants),
         ),
     ]
     _sheet(
@@ -343,7 +358,7 @@ def _workbook(report):
                 row.hours,
                 figures.to_etp(row.hours, data.hours_per_etp),
                 row.share,
-                row.count,
+                row.shown,
             )
             for row in data.by_modality
         ],

@@ -14,6 +14,7 @@ from clauses.core import audit
 from clauses.core.exports import CONTENT_TYPES
 from clauses.observatory import progress
 from clauses.procurement.models import Buyer, Contract, Lot, Operation
+from clauses.procurement.perms import tracking_organisations
 from clauses.www.workspace.views import _page
 
 from . import report as reports
@@ -105,6 +106,10 @@ BUILDERS = {"contract": _contract_report, "operation": _operation_report, "buyer
 
 def report_view(request, pk, *, kind, fmt="html"):
     obj, report = BUILDERS[kind](request, pk)
+    # People's counts are the structure's: anyone else (a buyer's reader, a coordinator, a
+    # national administrator) reads them protected.
+    if obj.organisation_id not in {o.pk for o in tracking_organisations(request.user)}:
+        report = report.for_outside_reader()
     if fmt == "html":
         return render(
             request,
