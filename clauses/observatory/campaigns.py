@@ -21,6 +21,7 @@ from clauses.accounts.models import Organisation
 from clauses.core import audit
 from clauses.core.exceptions import DomainError
 from clauses.procurement.models import Contract, Lot
+from clauses.procurement.perms import tracking_organisations
 
 from . import figures as engine
 from .enums import SubmissionSource, SubmissionStatus
@@ -108,6 +109,7 @@ def submit_from_tracking(*, actor, campaign, organisations, declared_by=None, co
     its facts and totals. A structure already validated needs ``correct`` first."""
     submissions = []
     for organisation in organisations:
+        _check_declarer(actor, organisation, declared_by)
         submission = working_version(campaign, organisation)
         if submission is None:
             submission = Submission(campaign=campaign, organisation=organisation)
@@ -128,6 +130,16 @@ def submit_from_tracking(*, actor, campaign, organisations, declared_by=None, co
         _log(submission, actor=actor, status=SubmissionStatus.SUBMITTED)
         submission.save(update_fields=["status"])
     return submissions
+
+
+def _check_declarer(actor, organisation, declared_by=None):
+    """A user declares a structure's year for their own structure, or for one their
+    structure declares for (``declared_by``); a command or a script (a text) may declare any."""
+    if not getattr(actor, "is_authenticated", False):
+        return
+    declarer = declared_by or organisation
+    if declarer.pk not in {o.pk for o in tracking_organisations(actor)}:
+        raise DomainError(f"Vous ne pouvez pas déclarer l'année de {organisation}.")
 
 
 def _freeze(campaign, submissions):
@@ -277,6 +289,7 @@ def correct(*, actor, submission, revision_note, today=None):
     one stays published until the new one is validated."""
     today = today or timezone.localdate()
     campaign = submission.campaign
+    _check_declarer(actor, submission.organisation, submission.declared_by)
     if submission.status != SubmissionStatus.VALIDATED:
         raise DomainError("Seule une déclaration validée se corrige par une nouvelle version.")
     if today > campaign.correction_until:

@@ -97,6 +97,15 @@ def test_a_submission_is_reviewed_by_the_region_then_the_country(known):
         2,
     )
     assert submission.contracts == 1
+    with pytest.raises(DomainError, match="Vous ne pouvez pas déclarer l'année de PLIE B"):
+        campaigns.submit_from_tracking(
+            actor=facilitator, campaign=campaign, organisations=[known.org_b]
+        )
+    # Unless A declares for B: recorded, and B's year is still B's own facts.
+    (for_b,) = campaigns.submit_from_tracking(
+        actor=facilitator, campaign=campaign, organisations=[known.org_b], declared_by=known.org_a
+    )
+    assert (for_b.declared_by, for_b.hours) == (known.org_a, Decimal(40))
     with pytest.raises(DomainError, match="ne pouvez pas valider"):
         campaigns.validate(actor=facilitator, submission=submission)
     with pytest.raises(DomainError, match="ce qu'elle doit corriger"):

@@ -25,7 +25,9 @@ def test_structures_still_to_submit_are_reminded(known, smtp_backend):
         actor=a, campaign=campaign, organisations=[known.org_a]
     )
     campaigns.validate(actor="test", submission=submitted, level="national")
-    (b,) = campaigns.submit_from_tracking(actor=a, campaign=campaign, organisations=[known.org_b])
+    (b,) = campaigns.submit_from_tracking(
+        actor="test", campaign=campaign, organisations=[known.org_b]
+    )
     campaigns.ask_fix(actor=coordinator, submission=b, message="Les heures de mai manquent.")
 
     reminded = send_reminders(actor="test", campaign=campaign, today=datetime.date(2026, 4, 2))
