@@ -8,10 +8,12 @@ How: one pass over the raw rows builds the period's mission-level facts as tempo
 tables of the connection (``prepare_statements``): the hours of the period summed per
 mission (the ``month`` index reads only the period's rows, so the cost follows the period,
 not the database), then joined once to the missions' dimensions (lot, contract, clause,
-buyer, company, structure, territory, participant). Six small grouped statements read
-those facts: the distinct counts, a cube of the hours dimensions (every hours breakdown is
-a margin of it), the people (one row per pseudonymous key, taken at their first mission of
-the period), the territories, the outcomes, and the contracts running in the period.
+buyer, company, operation, structure, territory, participant: the person's age band,
+criteria and the mission's outcomes too, so that the facts alone describe people and can be
+frozen for publication). Six small grouped statements read those facts: the distinct counts
+(with the outcomes), a cube of the hours dimensions (every hours breakdown is a margin of
+it), the people (one row per pseudonymous key, taken at their first mission of the period),
+the people of each hours line, the territories, and the contracts running in the period.
 Nothing is read row by row in Python. The SQL is plain (temporary tables, CTEs, window
 functions, CASE) and runs unchanged on SQLite, PostgreSQL and DuckDB, which
 ``bench/observatory.py`` uses as its reference; ``DIALECTS`` holds the one difference (a
@@ -395,9 +397,24 @@ WITH mf AS (
 _COUNTS = """
 SELECT COALESCE(SUM(hours), 0), COUNT(*), COUNT(DISTINCT contract_id),
     COUNT(DISTINCT company_siret), COUNT(DISTINCT buyer_siret),
-    COUNT(DISTINCT organisation_id)
+    COUNT(DISTINCT organisation_id), {outcomes}
 FROM mf
 """
+
+
+def outcome_columns():
+    """The (moment, kind) of each outcome count the counts statement adds (missions whose
+    outcome at that moment is that kind), read in the same pass."""
+    moments = (
+        ("outcome_exit", OutcomeMoment.EXIT),
+        ("outcome_six_months", OutcomeMoment.SIX_MONTHS),
+    )
+    return [
+        (column, moment, kind)
+        for column, moment in moments
+        for kind, _label in registry.BREAKDOWN[column].choices
+    ]
+
 
 # Contracts with a clause running some day of the period (notified by its end, not ended
 # before its start; an unknown duration runs on), or with hours in it: progress.active_in's
@@ -508,15 +525,6 @@ def _hours_people_sql(reserved):
     )
 
 
-_OUTCOMES = """
-SELECT '{exit}', outcome_exit, COUNT(*) FROM mf WHERE outcome_exit IS NOT NULL
-GROUP BY outcome_exit
-UNION ALL
-SELECT '{six_months}', outcome_six_months, COUNT(*) FROM mf WHERE outcome_six_months IS NOT NULL
-GROUP BY outcome_six_months
-"""
-
-
 def _criteria_codes():
     return [code for code, _label in registry.BREAKDOWN["criteria"].choices]
 
@@ -585,7 +593,16 @@ def statements(scope, period, vendor, *, facts=None):
         local=LOCAL_PREFIX,
     )
     return {
-        "counts": (facts + _COUNTS, params),
+        "counts": (
+            facts
+            + _COUNTS.format(
+                outcomes=", ".join(
+                    f"SUM(CASE WHEN {column} = '{kind}' THEN 1 ELSE 0 END)"
+                    for column, _moment, kind in outcome_columns()
+                )
+            ),
+            params,
+        ),
         "contracts": (
             facts
             + _CONTRACTS.format(
@@ -611,10 +628,6 @@ def statements(scope, period, vendor, *, facts=None):
                     reserved=", ".join(f"'{code}'" for code in LegalBasis.reserved()),
                 )
             ),
-            params,
-        ),
-        "outcomes": (
-            facts + _OUTCOMES.format(exit=OutcomeMoment.EXIT, six_months=OutcomeMoment.SIX_MONTHS),
             params,
         ),
     }
@@ -675,7 +688,12 @@ def as_decimal(value):
 def assemble(results, *, scope, period, hours_per_etp=None):
     """``Figures`` from the result sets of ``run_statements`` (any database's)."""
     hours_per_etp = hours_per_etp or settings.HOURS_PER_ETP
-    hours, missions, contracts_with_hours, companies, buyers, organisations = results["counts"][0]
+    counts = results["counts"][0]
+    hours, missions, contracts_with_hours, companies, buyers, organisations = counts[:6]
+    outcome_counts = [
+        (moment, kind, int(count or 0))
+        for (_column, moment, kind), count in zip(outcome_columns(), counts[6:], strict=True)
+    ]
     contracts = results["contracts"][0][0]
     hours = as_decimal(hours)
     figures = Figures(scope=scope, period=period, hours_per_etp=hours_per_etp)
@@ -799,7 +817,7 @@ def assemble(results, *, scope, period, hours_per_etp=None):
             moment = OutcomeMoment.EXIT if code == "outcome_exit" else OutcomeMoment.SIX_MONTHS
             counts = {
                 kind: int(count)
-                for row_moment, kind, count in results["outcomes"]
+                for row_moment, kind, count in outcome_counts
                 if row_moment == moment
             }
             total = sum(counts.values())
