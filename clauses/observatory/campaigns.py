@@ -132,13 +132,19 @@ def submit_from_tracking(*, actor, campaign, organisations, declared_by=None, co
     return submissions
 
 
-def _check_declarer(actor, organisation, declared_by=None):
-    """A user declares a structure's year for their own structure, or for one their
-    structure declares for (``declared_by``); a command or a script (a text) may declare any."""
-    if not getattr(actor, "is_authenticated", False):
-        return
+def may_declare(user, organisation, declared_by=None):
+    """Whether ``user`` declares the structure's year: a facilitator of it, or of the
+    structure that declares for it (``declared_by``)."""
     declarer = declared_by or organisation
-    if declarer.pk not in {o.pk for o in tracking_organisations(actor)}:
+    return declarer.pk in {o.pk for o in tracking_organisations(user)}
+
+
+def _check_declarer(actor, organisation, declared_by=None):
+    """A user declares only as ``may_declare`` says; a command or a script (a text) may
+    declare any structure."""
+    if getattr(actor, "is_authenticated", False) and not may_declare(
+        actor, organisation, declared_by
+    ):
         raise DomainError(f"Vous ne pouvez pas déclarer l'année de {organisation}.")
 
 
@@ -367,7 +373,7 @@ def published_figures(scope, year, *, hours_per_etp=None):
     )
     in_scope = submissions.filter(_submission_scope_q(scope))
     contracts = sum(in_scope.values_list("contracts", flat=True))
-    figures = _from_facts(scope, year, facts, contracts, hours_per_etp=hours_per_etp)
+    figures = figures_from_facts(scope, year, facts, contracts, hours_per_etp=hours_per_etp)
     figures.computed_at = campaign.published_at
     return figures
 
@@ -379,12 +385,12 @@ def submission_figures(submission):
         [submission.pk],
     )
     scope = engine.Scope.organisations([submission.organisation])
-    figures = _from_facts(scope, submission.campaign.year, facts, submission.contracts)
+    figures = figures_from_facts(scope, submission.campaign.year, facts, submission.contracts)
     figures.computed_at = submission.submitted_at
     return figures
 
 
-def _from_facts(scope, year, facts, contracts, *, hours_per_etp=None):
+def figures_from_facts(scope, year, facts, contracts, *, hours_per_etp=None):
     """The engine's statements over ``facts`` (an SQL query of facts rows and its
     parameters); contracts, which no facts row describes, as frozen by the submissions."""
     period = engine.Period.of_year(year)

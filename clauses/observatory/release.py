@@ -17,7 +17,7 @@ from clauses.territories.models import Departement, Region
 
 from . import disclosure
 from . import figures as engine
-from .campaigns import published_submissions
+from .campaigns import figures_from_facts, published_submissions
 from .models import Campaign, FrozenFact, PublishedCell
 
 NATIONAL, REGION, DEPARTEMENT = "national", "region", "departement"
@@ -182,7 +182,6 @@ def _tables(year, cursor):
     """Every territory's figures from the release's facts: {(level, code): Figures}, their
     names, each territory's parent, the parents some of whose facts are in no child, and
     {(level, pk): (level, code)}."""
-    period = engine.Period.of_year(year)
     cursor.execute(f"SELECT DISTINCT region_id, departement_id FROM {RELEASE_FACTS}")
     pairs = cursor.fetchall()
     regions = Region.objects.in_bulk({r for r, _d in pairs if r is not None})
@@ -205,14 +204,8 @@ def _tables(year, cursor):
     tables, names = {}, {}
     for level, code, scope, condition, params in territories:
         facts = (f"SELECT * FROM {RELEASE_FACTS} WHERE {condition}", params)
-        statements = engine.statements(scope, period, connection.vendor, facts=facts)
-        del statements["contracts"]
-        results = {}
-        for name, (sql, statement_params) in statements.items():
-            cursor.execute(sql, statement_params)
-            results[name] = cursor.fetchall()
-        results["contracts"] = [(0,)]  # not in the release: contracts are no group of people
-        tables[(level, code)] = engine.assemble(results, scope=scope, period=period)
+        # Contracts are not in the release: they are no group of people.
+        tables[(level, code)] = figures_from_facts(scope, year, facts, contracts=0)
         names[(level, code)] = "France" if level == NATIONAL else scope.label
     parents, partial = {}, set()
     for region_id, departement_id in pairs:

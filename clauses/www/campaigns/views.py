@@ -38,7 +38,7 @@ DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.REGIONAL_OK, SubmissionStat
 
 def _member(user, organisation):
     """The structure's facilitators: they submit and correct its year."""
-    return any(o.pk == organisation.pk for o in tracking_organisations(user))
+    return campaigns.may_declare(user, organisation)
 
 
 def _reviews(user):
