@@ -1,6 +1,7 @@
 """Field validators shared by forms, services and imports (messages in French)."""
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from stdnum import exceptions as stdnum_exceptions
@@ -46,3 +47,15 @@ def validate_plausible_date(value):
             f"{MAX_PLAUSIBLE_YEAR}).",
             code="implausible_date",
         )
+
+
+def validate_no_control_characters(value):
+    """Refuse control characters (a pasted bell, a NUL...) in free text; line breaks and
+    tabs are text."""
+    for position, character in enumerate(value or "", start=1):
+        if unicodedata.category(character) == "Cc" and character not in "\n\r\t":
+            raise ValidationError(
+                f"Le texte contient un caractère de contrôle invisible (code "
+                f"{ord(character)}, position {position}) : retirez-le.",
+                code="control_character",
+            )

@@ -3,6 +3,7 @@
 from django import forms
 
 from clauses.core.forms import DsfrForm
+from clauses.core.validators import validate_no_control_characters
 
 
 class DateInput(forms.DateInput):
@@ -23,11 +24,17 @@ class OpenCampaignForm(DsfrForm):
     correction_until = _date("Fin de la fenêtre de correction")
 
 
+# A message to a reviewer or a structure: a few paragraphs, not a document.
+TEXT_MAX_LENGTH = 2000
+
+
 def _text(label, *, required="", help_text=""):
     """A text area; ``required`` is the French error of an empty one (optional if empty)."""
     return forms.CharField(
         label=label,
         required=bool(required),
+        max_length=TEXT_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         error_messages={"required": required} if required else None,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 3}),

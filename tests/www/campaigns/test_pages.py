@@ -199,6 +199,26 @@ def test_a_facilitator_submits_its_year_from_tracking(client, known, people):  #
     assert post(client, known.org_b, "deposer").status_code == 404
 
 
+def test_a_pasted_control_character_or_a_very_long_comment_is_refused(
+    client,
+    known,  # noqa: F811
+    people,
+):
+    open_year()
+    client.force_login(people["facilitator"])
+    response = post(client, known.org_a, "deposer", comment="Année\x07 complète")
+    assert response.context["forms"]["deposer"].errors["comment"] == [
+        "Le texte contient un caractère de contrôle invisible (code 7, position 6) : retirez-le."
+    ]
+    response = post(client, known.org_a, "deposer", comment="é" * 2001)
+    errors = response.context["forms"]["deposer"].errors["comment"]
+    assert len(errors) == 1 and "2000" in errors[0]
+    # Nothing was submitted; line breaks and tabs are text.
+    assert not Campaign.objects.get(year=YEAR).submissions.exists()
+    post(client, known.org_a, "deposer", comment="Année complète.\n\tMerci.")
+    assert status_of(known.org_a) == SubmissionStatus.SUBMITTED
+
+
 def test_asking_for_a_fix_needs_a_message(client, known, people):  # noqa: F811
     campaign = open_year()
     (submission,) = campaigns.submit_from_tracking(
