@@ -25,12 +25,28 @@ from . import present
 OPEN_DATA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
-def _year(request, campaigns):
+def _shown(value, limit=40):
+    """A query parameter as a notice quotes it: short, one line."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _year(request, campaigns, notices):
+    """The asked year's campaign, else the latest, saying so when a year was asked."""
+    asked = request.GET.get("annee", "")
     try:
-        wanted = int(request.GET.get("annee", ""))
+        wanted = int(asked)
     except ValueError:
         wanted = None
-    return next((c for c in campaigns if c.year == wanted), campaigns[0])
+    campaign = next((c for c in campaigns if c.year == wanted), None)
+    if campaign is None:
+        campaign = campaigns[0]
+        if asked:
+            notices.append(
+                f"L'année « {_shown(asked)} » n'est pas publiée : voici {campaign.year}, "
+                "la dernière année publiée."
+            )
+    return campaign
 
 
 def _scope_groups(territories):
@@ -56,10 +72,17 @@ def index(request):
     campaigns = list(public.published_campaigns())
     if not campaigns:
         return render(request, "observatory_public/empty.html", {"title": "Observatoire"})
-    campaign = _year(request, campaigns)
+    notices = []
+    campaign = _year(request, campaigns, notices)
     territories = public.territories(campaign)
-    territory = public.territory_of(campaign, request.GET.get("echelle") or NATIONAL)
-    territory = territory or territories[0]
+    asked = request.GET.get("echelle", "")
+    territory = public.territory_of(campaign, asked or NATIONAL)
+    if territory is None:
+        territory = territories[0]
+        notices.append(
+            f"Le territoire « {_shown(asked)} » n'a pas de chiffres publiés en "
+            f"{campaign.year} : voici {territory.name}."
+        )
     cells = public.table(campaign, territory.level, territory.code)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
@@ -105,6 +128,7 @@ def index(request):
             "sections": present.sections(cells),
             "etp_rule": registry.etp_rule(),
             "query": urlencode(query),
+            "notices": notices,
         },
     )
 

@@ -200,3 +200,17 @@ def test_the_methodology_shows_k_and_the_rules(client, settings):
     for rule in ("Une heure compte dans le département", "Une personne suivie par deux"):
         assert rule in page
     assert "Part des femmes" in page and "part des participants (personnes)" in page
+
+
+def test_an_unpublished_year_or_unknown_territory_says_what_is_shown(client, known):  # noqa: F811
+    publish()
+    response = client.get(INDEX, {"annee": "1999", "echelle": "region-99" + "x" * 500})
+    assert response.status_code == 200
+    assert response.context["campaign"].year == 2025
+    assert response.context["notices"] == [
+        "L'année « 1999 » n'est pas publiée : voici 2025, la dernière année publiée.",
+        f"Le territoire « {('region-99' + 'x' * 500)[:39]}… » n'a pas de chiffres "
+        "publiés en 2025 : voici France.",
+    ]
+    assert "region-99" + "x" * 100 not in response.content.decode()
+    assert client.get(INDEX).context["notices"] == []
